@@ -1,0 +1,36 @@
+/** `synfire info`: prints the WebGPU adapter, its limits and its features. */
+import { parseArgs } from 'node:util';
+import { acquireGpu, NoAdapterError } from '../../backends/webgpu/device.ts';
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help) {
+    console.log('usage: synfire info [--json]\n\nPrints the WebGPU adapter, whether it is a software fallback, its limits and features.');
+    return 0;
+  }
+  let ctx;
+  try {
+    ctx = await acquireGpu();
+  } catch (err) {
+    if (err instanceof NoAdapterError) {
+      console.error(err.message);
+      return 1;
+    }
+    throw err;
+  }
+  const s = ctx.summary;
+  if (values.json) {
+    console.log(JSON.stringify(s, null, 2));
+  } else {
+    console.log(`adapter:      ${s.vendor} / ${s.architecture} / ${s.device}`);
+    console.log(`description:  ${s.description}`);
+    console.log(`environment:  ${s.environment}`);
+    console.log(`fallback:     ${s.isFallbackAdapter ? 'yes (software adapter: WGSL runs on the CPU; --backend auto picks the CPU backend)' : 'no (hardware adapter)'}`);
+    console.log(`timestamps:   ${ctx.hasTimestamps ? 'yes' : 'no'}`);
+    console.log(`features:     ${s.features.join(', ')}`);
+    console.log('limits:');
+    for (const [k, v] of Object.entries(s.limits).sort()) console.log(`  ${k.padEnd(44)} ${v}`);
+  }
+  ctx.destroy();
+  return 0;
+}

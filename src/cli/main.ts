@@ -1,0 +1,56 @@
+/** The `synfire` command dispatcher: each command lives in its own module under ./commands. */
+
+/** A CLI command: takes its own argv (without the command name) and returns the exit code. */
+export type Command = (argv: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Command }> }> = {
+  info: { summary: 'print the WebGPU adapter, its limits and features', load: () => import('./commands/info.ts') },
+  replay: { summary: 'replay golden Loihi traces and compare', load: () => import('./commands/replay.ts') },
+  train: { summary: 'train nBP (fused or circuit engine)', load: () => import('./commands/train.ts') },
+  eval: { summary: 'evaluate a checkpoint on a test set', load: () => import('./commands/eval.ts') },
+  inspect: { summary: 'print weight shapes and SHA-256 of a checkpoint', load: () => import('./commands/inspect.ts') },
+  export: { summary: 'export checkpoint weights as JSON', load: () => import('./commands/export.ts') },
+  bench: { summary: 'run benchmarks (core, nbp)', load: () => import('./commands/bench.ts') },
+  raster: { summary: 'record one sample of the nBP circuit as a spike raster', load: () => import('./commands/raster.ts') },
+  report: { summary: 'write a self-contained HTML report of a training run', load: () => import('./commands/report.ts') },
+};
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`);
+  return `usage: synfire <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun 'synfire <command> --help' for a command's options.`;
+}
+
+/** Runs the CLI with the given arguments and resolves to the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    console.error(`synfire: unknown command '${name}'\n\n${usage()}`);
+    return 2;
+  }
+  let mod: { run: Command };
+  try {
+    mod = await entry.load();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String(err).includes(`commands/${name}.ts`)) {
+      console.error(`synfire: command '${name}' is not available in this build`);
+      return 2;
+    }
+    throw err;
+  }
+  try {
+    return await mod.run(rest);
+  } catch (err) {
+    if (err instanceof Error && err.name === 'UsageError') {
+      console.error(`synfire ${name}: ${err.message}`);
+      return 2;
+    }
+    console.error(`synfire ${name}: ${err instanceof Error ? err.message : String(err)}`);
+    if (process.env.SYNFIRE_DEBUG) console.error(err);
+    return 1;
+  }
+}
