@@ -69,3 +69,16 @@ export interface FusedTrainer {
   setWeights(replica: number, weights: NbpWeights): Promise<void>;
   dispose(): void;
 }
+
+/** Options to create a fused trainer (CPU: createCpuFusedTrainer in src/nbp/fused-cpu.ts; WebGPU:
+ * createWebgpuFusedTrainer in src/nbp/webgpu/trainer.ts). */
+export interface FusedTrainerOptions {
+  shape: NbpShape;
+  semantics: Semantics;
+  /** The training set that `train` indexes into. */
+  train: EncodedDataset;
+  /** Initial weights, one per replica (the replica count is its length). */
+  initial: NbpWeights[];
+  /** Opt-in accuracy remedies (documented in src/nbp/remedies.ts); undefined = the faithful algorithm. */
+  remedies?: Readonly<Record<string, number | boolean>>;
+}

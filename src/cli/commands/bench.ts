@@ -1,18 +1,80 @@
-/** `synfire bench <name>`: runs one benchmark family (src/bench/<name>.ts). */
+/** `synfire bench <name> [--json FILE]`: runs a benchmark family from src/bench/<name>.ts in Node. */
+import { parseArgs } from 'node:util';
+import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { UsageError } from '../errors.ts';
+import { acquireGpu, type GpuContext } from '../../backends/webgpu/device.ts';
+import type { BenchDefinition, BenchEnv, BenchResult } from '../../bench/types.ts';
+import { formatBenchTable } from '../../bench/format.ts';
 
-const BENCHES: Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>> = {
+const BENCHES: Record<string, () => Promise<{ default: BenchDefinition }>> = {
   core: () => import('../../bench/core.ts'),
   nbp: () => import('../../bench/nbp.ts'),
 };
 
+function gitCommit(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+
+/** The Node benchmark environment (the harness page builds its own). */
+export async function nodeBenchEnv(): Promise<BenchEnv & { release(): void }> {
+  const pkg = (await import('../../../package.json', { with: { type: 'json' } })).default as { version: string };
+  let ctx: Promise<GpuContext> | undefined;
+  return {
+    environment: 'node',
+    gpu: () => (ctx ??= acquireGpu()),
+    version: pkg.version,
+    commit: gitCommit(),
+    log: (m) => console.error(m),
+    release: () => void ctx?.then((c) => c.destroy()).catch(() => {}),
+  };
+}
+
 export async function run(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h') {
-    console.log(`usage: synfire bench <${Object.keys(BENCHES).join('|')}> [--json FILE] [options]`);
-    return name ? 0 : 2;
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      json: { type: 'string' },
+      quick: { type: 'boolean' },
+      backend: { type: 'string', multiple: true },
+      param: { type: 'string', multiple: true, short: 'p' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const name = positionals[0];
+  if (values.help || !name) {
+    console.log(`usage: synfire bench <${Object.keys(BENCHES).join('|')}> [--json FILE] [--quick] [--backend cpu|webgpu]... [-p key=value]...`);
+    return name || values.help ? 0 : 2;
   }
   const load = BENCHES[name];
   if (!load) throw new UsageError(`unknown benchmark '${name}' (have: ${Object.keys(BENCHES).join(', ')})`);
-  return (await load()).run(rest);
+  const backends = values.backend?.map((b) => {
+    if (b !== 'cpu' && b !== 'webgpu') throw new UsageError(`--backend must be cpu or webgpu, got '${b}'`);
+    return b;
+  });
+  const params: Record<string, string> = {};
+  for (const p of values.param ?? []) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) throw new UsageError(`-p expects key=value, got '${p}'`);
+    params[p.slice(0, eq)] = p.slice(eq + 1);
+  }
+  const def = (await load()).default;
+  const env = await nodeBenchEnv();
+  let results: BenchResult[];
+  try {
+    results = await def.run({ quick: values.quick, backends, params }, env);
+  } finally {
+    env.release();
+  }
+  console.log(formatBenchTable(results));
+  if (values.json) {
+    writeFileSync(values.json, JSON.stringify(results, null, 2) + '\n');
+    console.error(`wrote ${results.length} result(s) to ${values.json}`);
+  }
+  return 0;
 }
