@@ -1,0 +1,170 @@
+// deliver: spike propagation of step t (loihi-cuba.md "Delivery"), then event-driven LEARN(t) for plastic
+// projections whose rule only changes synapses of spiking pres (nbp-circuit.md §2). Dispatched indirectly with
+// one workgroup per spike (list built by cuba_step); each workgroup walks the synapse segments of its pre
+// neuron (one segment per projection leaving the pre's group), its threads striding over the row.
+// Exact: integer atomics, so any order gives the same sums.
+//
+// Segment strategies (src/backends/webgpu/strategies.ts): dense rows (targets 0..post-1, no index) and CSR rows
+// (target index per synapse). A synapse word is (W << 6) | delay, W the stored (quantized) weight.
+// weight_exp >= 0: W << e goes straight into the delay ring row of step t+1+d (the shift distributes over the
+// group sum). weight_exp < 0: raw W goes into the (projection, delay, target) scratch of this emission step;
+// cuba_step floor-shifts each group sum at step t+1.
+// Learning happens right after the synapse's own delivery, so delivery uses the weight from before LEARN(t).
+//
+// Bindings:
+//   group 0: 0 P        uniform Params
+//            1 tables   storage read        segments, CSR row starts and targets
+//            2 weights  storage read_write  [R][wTotal] synapse words
+//            3 acc      storage read_write  delay ring [R][D][N], scratch [R][S] (atomic i32)
+//            4 control  storage read_write  spike count and list of step t, spike bits, event counter
+//   group 1: 0 clock_in storage read        t
+// Flags: learning (compile the event-driven learning code)
+
+${PARAMS}
+
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(1) var<storage, read> tables: array<i32>;
+@group(0) @binding(2) var<storage, read_write> weights: array<i32>;
+@group(0) @binding(3) var<storage, read_write> acc: array<atomic<i32>>;
+@group(0) @binding(4) var<storage, read_write> control: array<atomic<u32>>;
+@group(1) @binding(0) var<storage, read> clock_in: array<u32>;
+
+override WG: u32 = 64;
+
+// Layout constants shared with src/backends/webgpu/kernels/tables.ts.
+const GROUP_STRIDE: u32 = 12u;
+const G_SEG_START: u32 = 10u;
+const G_SEG_COUNT: u32 = 11u;
+const SEG_STRIDE: u32 = 24u;
+const S_KIND: u32 = 0u;
+const S_PRE_START: u32 = 1u;
+const S_POST_SIZE: u32 = 2u;
+const S_TARGET: u32 = 3u;
+const S_EXP: u32 = 4u;
+const S_W_BASE: u32 = 5u;
+const S_ROW_BASE: u32 = 6u;
+const S_COL_BASE: u32 = 7u;
+const S_POST_START: u32 = 8u;
+const S_LEARN: u32 = 9u;
+const S_W_MIN: u32 = 10u;
+const S_W_MAX: u32 = 11u;
+const S_REWARD_START: u32 = 12u;
+const S_REWARD_COUNT: u32 = 13u;
+const S_COUNT_ZERO: u32 = 14u;
+const S_DW: u32 = 16u;
+const KIND_DENSE: i32 = 0;
+const LEARN_EVENT: i32 = 1;
+const CTRL_COUNT: u32 = 0u;
+const CTRL_EVENTS_LO: u32 = 2u;
+const CTRL_EVENTS_HI: u32 = 3u;
+
+var<workgroup> wg_count: u32;
+var<workgroup> wg_events: atomic<u32>;
+
+fn spike_bit(p: u32, r: u32, n: u32) -> u32 {
+  return (atomicLoad(&control[P.bitsOff + (p * P.R + r) * P.bitsWords + (n >> 5u)]) >> (n & 31u)) & 1u;
+}
+
+// r1: whether any neuron of [start, start + count) spiked at this step (the reward source of a rule).
+fn any_spike(p: u32, r: u32, start: i32, count: i32) -> u32 {
+  if (start < 0) { return 0u; }
+  for (var n = u32(start); n < u32(start + count); n++) {
+    if (spike_bit(p, r, n) != 0u) { return 1u; }
+  }
+  return 0u;
+}
+
+// Twin: applyWeightChange (src/loihi/learning.ts). clamp(w + dw, wMin, wMax).
+fn apply_weight_change(w: i32, dw: i32, w_min: i32, w_max: i32) -> i32 {
+  return clamp(w + dw, w_min, w_max);
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let t = clock_in[0];
+  let p = t & 1u;
+  if (lid == 0u) { wg_count = atomicLoad(&control[CTRL_COUNT + p]); }
+  let count = workgroupUniformLoad(&wg_count);
+  var events = 0u;
+  for (var s = wid.x + wid.y * nwg.x; s < count; s += nwg.x * nwg.y) {
+    let spike = atomicLoad(&control[P.listOff + p * P.R * P.Npre + s]);
+    let r = spike / P.Npre;
+    let j = spike - r * P.Npre;
+    let gb = P.groupOff + u32(tables[P.neuronOff + 2u * j + 1u]) * GROUP_STRIDE;
+    let seg_start = u32(tables[gb + G_SEG_START]);
+    let seg_end = seg_start + u32(tables[gb + G_SEG_COUNT]);
+    for (var sg = seg_start; sg < seg_end; sg++) {
+      let sb = P.segOff + sg * SEG_STRIDE;
+      let local = j - u32(tables[sb + S_PRE_START]);
+      let post_size = u32(tables[sb + S_POST_SIZE]);
+      var start: u32;
+      var len: u32;
+      var col = 0u;
+      let dense = tables[sb + S_KIND] == KIND_DENSE;
+      if (dense) {
+        start = u32(tables[sb + S_W_BASE]) + local * post_size;
+        len = post_size;
+      } else {
+        let row = u32(tables[sb + S_ROW_BASE]) + local;
+        let first = u32(tables[row]);
+        start = u32(tables[sb + S_W_BASE]) + first;
+        len = u32(tables[row + 1u]) - first;
+        col = u32(tables[sb + S_COL_BASE]) + first;
+      }
+      let e = tables[sb + S_EXP];
+      // Where synapse (target i, delay d) adds: ring row of step t+1+d (e >= 0) or the scratch (e < 0).
+      var tgt_base: u32;
+      var delay_stride: u32;
+      if (e >= 0) {
+        tgt_base = r * P.ringSize * P.N + u32(tables[sb + S_TARGET]);
+        delay_stride = P.N;
+      } else {
+        tgt_base = P.scratchOff + r * P.scratchSize + u32(tables[sb + S_TARGET]);
+        delay_stride = post_size;
+      }
+      let count_zero = tables[sb + S_COUNT_ZERO] != 0;
+      let w_row = r * P.wTotal + start;
+#if ${learning}
+      let learn = tables[sb + S_LEARN] == LEARN_EVENT;
+      let post_start = u32(tables[sb + S_POST_START]);
+      let r1 = any_spike(p, r, tables[sb + S_REWARD_START], tables[sb + S_REWARD_COUNT]);
+      let w_min = tables[sb + S_W_MIN];
+      let w_max = tables[sb + S_W_MAX];
+#endif
+      for (var i = lid; i < len; i += WG) {
+        let word = weights[w_row + i];
+        let w = word >> 6u;
+        let d = u32(word & 63);
+        var tgt = i;
+        if (!dense) { tgt = u32(tables[col + i]); }
+        if (w != 0) {
+          if (e >= 0) {
+            atomicAdd(&acc[tgt_base + ((t + 1u + d) & P.ringMask) * delay_stride + tgt], w << u32(e));
+          } else {
+            atomicAdd(&acc[tgt_base + d * delay_stride + tgt], w);
+          }
+        }
+        if (w != 0 || count_zero) { events += 1u; }
+#if ${learning}
+        if (learn) {
+          // x0 = 1: this pre spiked at t.
+          let dw = tables[sb + S_DW + 4u + 2u * spike_bit(p, r, post_start + tgt) + r1];
+          if (dw != 0) {
+            weights[w_row + i] = (apply_weight_change(w, dw, w_min, w_max) << 6u) | i32(d);
+          }
+        }
+#endif
+      }
+    }
+  }
+  // Exact 64-bit event count from two u32 words: an add that wraps the low word carries once.
+  atomicAdd(&wg_events, events);
+  workgroupBarrier();
+  if (lid == 0u) {
+    let c = atomicLoad(&wg_events);
+    if (c > 0u) {
+      let old = atomicAdd(&control[CTRL_EVENTS_LO], c);
+      if (old + c < old) { atomicAdd(&control[CTRL_EVENTS_HI], 1u); }
+    }
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Builds baseline checks from the results of a run: which ratios and counters `bench:check` watches.
+ * Environment-neutral.
+ */
+import type { BenchResult } from './types.ts';
+import type { BaselineCheck, MetricName, ResultSelector } from './compare.ts';
+import { describeSelector, metricOf } from './compare.ts';
+
+/** A ratio to watch: results that agree on everything but `axis` are paired, numerator value over denominator value. */
+export interface RatioRule {
+  benchmark: string;
+  metric: MetricName;
+  /** What differs between the two sides: the backend, or a string field of `extra` (e.g. `extra.engine`). */
+  axis: 'backend' | `extra.${string}`;
+  numerator: string;
+  denominator: string;
+  tolerance?: number;
+}
+
+/** A lower-is-better, machine-independent counter to watch on every result of a benchmark that has it. */
+export interface CounterRule {
+  benchmark: string;
+  metric: MetricName;
+  backend?: 'cpu' | 'webgpu';
+  tolerance?: number;
+}
+
+function axisValue(result: BenchResult, axis: RatioRule['axis']): string | undefined {
+  if (axis === 'backend') return result.backend;
+  const value = result.extra?.[axis.slice('extra.'.length)];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The selector that identifies a result: benchmark, backend, all sizes and all string-valued extras. */
+export function selectorFor(result: BenchResult): ResultSelector {
+  const extra: Record<string, string> = {};
+  for (const [key, value] of Object.entries(result.extra ?? {})) if (typeof value === 'string') extra[key] = value;
+  const selector: ResultSelector = { benchmark: result.benchmark, backend: result.backend, sizes: { ...result.sizes } };
+  if (Object.keys(extra).length) selector.extra = extra;
+  return selector;
+}
+
+function sizesLabel(sizes: Record<string, number>): string {
+  return Object.entries(sizes).map(([k, v]) => `${k}=${v}`).join(' ');
+}
+
+/** Pairs results by each rule and counter, giving the checks (with baseline values) of a new baseline file. */
+export function deriveChecks(results: readonly BenchResult[], ratios: readonly RatioRule[], counters: readonly CounterRule[]): BaselineCheck[] {
+  const checks: BaselineCheck[] = [];
+  for (const rule of ratios) {
+    for (const top of results) {
+      if (top.benchmark !== rule.benchmark || axisValue(top, rule.axis) !== rule.numerator) continue;
+      const numerator = selectorFor(top);
+      // The denominator is the same configuration with the axis switched.
+      const denominator: ResultSelector = structuredClone(numerator);
+      if (rule.axis === 'backend') denominator.backend = rule.denominator as 'cpu' | 'webgpu';
+      else denominator.extra = { ...denominator.extra, [rule.axis.slice('extra.'.length)]: rule.denominator };
+      const bottoms = results.filter((r) => r !== top && r.benchmark === top.benchmark && describeSelector(selectorFor(r)) === describeSelector(denominator));
+      if (bottoms.length !== 1) continue;
+      const a = metricOf(top, rule.metric);
+      const b = metricOf(bottoms[0]!, rule.metric);
+      if (a === undefined || b === undefined || b === 0) continue;
+      const check: BaselineCheck = {
+        kind: 'ratio',
+        id: `${rule.benchmark} ${sizesLabel(top.sizes)}: ${rule.numerator}/${rule.denominator} ${rule.metric}`,
+        metric: rule.metric,
+        numerator,
+        denominator,
+        baseline: a / b,
+      };
+      if (rule.tolerance !== undefined) check.tolerance = rule.tolerance;
+      checks.push(check);
+    }
+  }
+  for (const rule of counters) {
+    for (const r of results) {
+      if (r.benchmark !== rule.benchmark || (rule.backend && r.backend !== rule.backend)) continue;
+      const value = metricOf(r, rule.metric);
+      if (value === undefined) continue;
+      const result = selectorFor(r);
+      const check: BaselineCheck = { kind: 'counter', id: `${describeSelector(result)}: ${rule.metric}`, metric: rule.metric, result, baseline: value };
+      if (rule.tolerance !== undefined) check.tolerance = rule.tolerance;
+      checks.push(check);
+    }
+  }
+  const seen = new Set<string>();
+  for (const c of checks) {
+    if (seen.has(c.id)) throw new Error(`baseline: two checks share the id '${c.id}'; give the results a distinguishing size or extra`);
+    seen.add(c.id);
+  }
+  return checks;
+}

@@ -1,0 +1,55 @@
+/**
+ * The benchmark suite: the registry of definitions, the default suite and the checks `bench:check` derives.
+ * Environment-neutral: the CLI, `bench:check` and the Chromium harness page all run definitions through here.
+ */
+import type { BenchDefinition, BenchEnv, BenchResult } from './types.ts';
+import type { SuiteEntry } from './compare.ts';
+import type { CounterRule, RatioRule } from './baseline.ts';
+
+/** Every benchmark family, loaded on demand (the page bundle inlines them). */
+export const BENCHMARKS: Record<string, () => Promise<{ default: BenchDefinition }>> = {
+  core: () => import('./core.ts'),
+  nbp: () => import('./nbp.ts'),
+};
+
+/** What `bench:check` runs by default (quick sizes: it must finish in minutes on a software adapter). */
+export const DEFAULT_SUITE: SuiteEntry[] = [
+  { name: 'core', quick: true },
+  { name: 'nbp', quick: true },
+];
+
+/** Ratios within one run that `bench:check` watches (higher is better). */
+export const RATIO_RULES: RatioRule[] = [
+  { benchmark: 'core', metric: 'neuronStepsPerS', axis: 'backend', numerator: 'webgpu', denominator: 'cpu' },
+  { benchmark: 'nbp', metric: 'samplesPerS', axis: 'backend', numerator: 'webgpu', denominator: 'cpu' },
+];
+
+/** Machine-independent counters that `bench:check` watches (lower is better). */
+export const COUNTER_RULES: CounterRule[] = [
+  { benchmark: 'core', metric: 'dispatchesPerStep', backend: 'webgpu' },
+  { benchmark: 'core', metric: 'submitsPerStep', backend: 'webgpu' },
+  { benchmark: 'core', metric: 'bytesPerSynapse', backend: 'webgpu' },
+  { benchmark: 'nbp', metric: 'dispatchesPerStep', backend: 'webgpu' },
+  { benchmark: 'nbp', metric: 'submitsPerStep', backend: 'webgpu' },
+];
+
+/** Loads a definition by name; the error lists the valid names. */
+export async function loadBenchmark(name: string): Promise<BenchDefinition> {
+  const load = BENCHMARKS[name];
+  if (!load) throw new Error(`unknown benchmark '${name}' (have: ${Object.keys(BENCHMARKS).join(', ')})`);
+  return (await load()).default;
+}
+
+/** Runs suite entries one after another in the given environment and concatenates their results. */
+export async function runSuite(entries: readonly SuiteEntry[], env: BenchEnv): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  for (const entry of entries) {
+    const def = await loadBenchmark(entry.name);
+    env.log(`bench ${entry.name}${entry.quick ? ' (quick)' : ''} in ${env.environment}`);
+    const options: Parameters<BenchDefinition['run']>[0] = { quick: entry.quick };
+    if (entry.backends) options.backends = entry.backends;
+    if (entry.params) options.params = entry.params;
+    results.push(...(await def.run(options, env)));
+  }
+  return results;
+}

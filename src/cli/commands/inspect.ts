@@ -1,0 +1,50 @@
+/** `synfire inspect DIR|FILE`: each weight matrix's shape and the SHA-256 of its values (int32 LE, row-major). */
+import { parseArgs } from 'node:util';
+import { UsageError } from '../errors.ts';
+import { loadWeightsSource } from '../../nbp/weights-source.ts';
+import { weightsSha256 } from '../../nbp/checkpoint.ts';
+
+const USAGE = `usage: synfire inspect DIR|FILE [--json]
+
+  DIR   a training run directory (checkpoint.json: every replica, W1, W2, P, M)
+  FILE  a weights JSON file ({"W1", "W2"}, as written by synfire export)
+  SHA-256 is over the values as little-endian int32, row-major: numpy hashlib.sha256(W.astype('<i4').tobytes())`;
+
+export async function run(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError(`expected one run directory or weights file\n${USAGE}`);
+  const src = loadWeightsSource(positionals[0]!);
+  const { nIn, nHid, nOut } = src.shape;
+  const dims: Record<string, [number, number]> = { W1: [nIn, nHid], W2: [nHid, nOut], P: [nHid, nOut], M: [nHid, nOut] };
+  const names = src.checkpoint ? (['W1', 'W2', 'P', 'M'] as const) : (['W1', 'W2'] as const);
+  const report = src.replicas.map((r) => ({
+    replica: r.replica,
+    seed: r.seed,
+    matrices: names.map((name) => ({ name, shape: dims[name]!, sha256: weightsSha256(r.weights[name]) })),
+  }));
+  if (values.json) {
+    console.log(JSON.stringify({ path: src.path, shape: src.shape, config: src.checkpoint?.config ?? null, progress: src.checkpoint?.progress ?? null, replicas: report }, null, 2));
+    return 0;
+  }
+  const c = src.checkpoint;
+  console.log(
+    c
+      ? `${src.path}: ${c.config.dataset} ${nIn}-${nHid}-${nOut}, ${c.config.semantics} semantics, ${c.config.engine} engine, ${c.config.replicas} replica(s), ${c.progress.samples} samples per replica (epoch ${c.progress.epoch}, offset ${c.progress.offset})`
+      : `${src.path}: weights ${nIn}-${nHid}-${nOut}`,
+  );
+  for (const r of report) {
+    console.log(`replica ${r.replica}${r.seed !== null ? ` (seed ${r.seed})` : ''}:`);
+    for (const m of r.matrices) console.log(`  ${m.name.padEnd(2)}  ${`${m.shape[0]}×${m.shape[1]}`.padEnd(8)}  sha256 ${m.sha256}`);
+  }
+  return 0;
+}

@@ -1,0 +1,300 @@
+/**
+ * The fast CPU nBP engine for one replica: the algorithm of ./algorithm.ts, bit for bit, organised for speed.
+ * - x is binary, so a1 is a sum of the active inputs' W1 rows (per-sample active lists, built once per dataset),
+ *   computed by a WebAssembly SIMD kernel over i16 weights (./wasm/kernels.ts).
+ * - A sample whose output error is zero changes nothing (d2 = 0 ⇒ d1 = 0) and costs only the forward pass.
+ * - W1 updates touch only active rows × the 8-lane blocks holding a nonzero d1.
+ * - loihi: d1p and d1m use P and M before the sample. That equals the circuit's order (nbp-circuit.md §3: s10 is
+ *   taken after the phase-5 update) because phase 5 only changes P on d2p columns and M on d2m columns, which s10
+ *   does not read. W2/P/M entries are each touched at most once per sample (d2p and d2m are disjoint).
+ * - numpy: numpy clips whole matrices every sample; entries outside ±254 can only come from the initial weights,
+ *   so the first trained sample after setWeights clips everything once, as numpy would.
+ * Environment-neutral (no node:* imports); workers wrap it in ./fused-cpu.ts.
+ */
+import type { NbpShape, NbpWeights, Semantics } from './types.ts';
+import type { ActiveLists } from '../data/preprocess.ts';
+import { BINARY_THRESHOLD, LEARNING_STEP, SEMANTICS } from './algorithm.ts';
+import { countSample, emptyCounts, type MetricCounts } from './metrics.ts';
+import { instantiateKernels, kernelLayout, type KernelExports, type KernelLayout } from './wasm/kernels.ts';
+
+/** The weight range every engine accepts (Loihi's 8-bit mixed-sign weights). */
+export const WEIGHT_LIMITS = { min: -256, max: 254 } as const;
+
+/** Checks that weights have the shape's sizes and are integers in [−256, 254]; the message names the matrix. */
+export function validateWeights(shape: NbpShape, w: NbpWeights, where = 'weights'): void {
+  const sizes: Record<keyof NbpWeights, number> = { W1: shape.nIn * shape.nHid, W2: shape.nHid * shape.nOut, P: shape.nHid * shape.nOut, M: shape.nHid * shape.nOut };
+  for (const key of ['W1', 'W2', 'P', 'M'] as const) {
+    const a = w[key];
+    if (a.length !== sizes[key]) throw new Error(`${where}: ${key} has ${a.length} entries, expected ${sizes[key]}`);
+    for (let i = 0; i < a.length; i++) {
+      const v = a[i]!;
+      if (v < WEIGHT_LIMITS.min || v > WEIGHT_LIMITS.max) {
+        throw new Error(`${where}: ${key}[${i}] = ${v} is outside the 8-bit weight range [${WEIGHT_LIMITS.min}, ${WEIGHT_LIMITS.max}]`);
+      }
+    }
+  }
+}
+
+/** One replica's state and its training / inference loops. */
+export class CpuReplicaEngine {
+  readonly layout: KernelLayout;
+  private readonly k: KernelExports;
+  private readonly w1: Int16Array;
+  private readonly a1v: Int32Array;
+  private readonly rowsv: Int32Array;
+  private readonly dpv: Int16Array;
+  private readonly dmv: Int16Array;
+  private readonly blocksv: Int32Array;
+  private readonly W2: Int32Array;
+  private readonly P: Int32Array;
+  private readonly M: Int32Array;
+  private readonly hList: Int32Array;
+  private readonly d1List: Int32Array;
+  private readonly blockMark: Uint8Array;
+  private readonly a2: Int32Array;
+  private readonly d2pList: Int32Array;
+  private readonly d2mList: Int32Array;
+  private numpyNeedsClip = false;
+  /** Samples trained since creation, and those that changed weights (for benchmarks). */
+  trained = 0;
+  updated = 0;
+
+  constructor(
+    readonly shape: NbpShape,
+    readonly semantics: Semantics,
+  ) {
+    this.layout = kernelLayout(shape.nIn, shape.nHid);
+    this.k = instantiateKernels(this.layout);
+    const buf = this.k.memory.buffer;
+    const L = this.layout;
+    this.w1 = new Int16Array(buf, L.w1, shape.nIn * L.nHidPad);
+    this.a1v = new Int32Array(buf, L.a1, L.nHidPad);
+    this.rowsv = new Int32Array(buf, L.rows, shape.nIn);
+    this.dpv = new Int16Array(buf, L.dp, L.nHidPad);
+    this.dmv = new Int16Array(buf, L.dm, L.nHidPad);
+    this.blocksv = new Int32Array(buf, L.blocks, L.nHidPad / 8);
+    const n2 = shape.nHid * shape.nOut;
+    this.W2 = new Int32Array(n2);
+    this.P = new Int32Array(n2);
+    this.M = new Int32Array(n2);
+    this.hList = new Int32Array(shape.nHid);
+    this.d1List = new Int32Array(shape.nHid);
+    this.blockMark = new Uint8Array(L.nHidPad / 8);
+    this.a2 = new Int32Array(shape.nOut);
+    this.d2pList = new Int32Array(shape.nOut);
+    this.d2mList = new Int32Array(shape.nOut);
+  }
+
+  /** Loads weights (validated: integers in [−256, 254]). */
+  setWeights(w: NbpWeights): void {
+    validateWeights(this.shape, w);
+    const { nIn, nHid } = this.shape;
+    const pad = this.layout.nHidPad;
+    this.w1.fill(0);
+    for (let i = 0; i < nIn; i++) for (let j = 0; j < nHid; j++) this.w1[i * pad + j] = w.W1[i * nHid + j]!;
+    this.W2.set(w.W2);
+    this.P.set(w.P);
+    this.M.set(w.M);
+    const { wMin, wMax } = SEMANTICS.numpy;
+    this.numpyNeedsClip = this.semantics === 'numpy' && [w.W1, w.W2].some((a) => a.some((v) => v < wMin || v > wMax));
+  }
+
+  /** Copies the weights out (numpy semantics: P = W2, M = −W2). */
+  getWeights(): NbpWeights {
+    const { nIn, nHid } = this.shape;
+    const pad = this.layout.nHidPad;
+    const W1 = new Int32Array(nIn * nHid);
+    for (let i = 0; i < nIn; i++) for (let j = 0; j < nHid; j++) W1[i * nHid + j] = this.w1[i * pad + j]!;
+    if (this.semantics === 'numpy') {
+      const M = new Int32Array(this.W2.length);
+      for (let e = 0; e < M.length; e++) M[e] = -this.W2[e]!;
+      return { W1, W2: this.W2.slice(), P: this.W2.slice(), M };
+    }
+    return { W1, W2: this.W2.slice(), P: this.P.slice(), M: this.M.slice() };
+  }
+
+  /** Writes the sample's active-row addresses and runs the a1 kernel; returns the active count. */
+  private forwardA1(lists: ActiveLists, s: number): number {
+    const o0 = lists.offsets[s]!;
+    const count = lists.offsets[s + 1]! - o0;
+    const rows = this.rowsv;
+    const idx = lists.indices;
+    const base = this.layout.w1;
+    const rb = this.layout.rowBytes;
+    for (let p = 0; p < count; p++) rows[p] = base + idx[o0 + p]! * rb;
+    this.k.a1(this.layout.rows, count, this.layout.a1);
+    return count;
+  }
+
+  /** h as a list of hidden indices and a2 = h·W2; returns the number of active hidden units. */
+  private forwardHidden(): number {
+    const { nHid, nOut } = this.shape;
+    const a1 = this.a1v;
+    const h = this.hList;
+    let nh = 0;
+    for (let j = 0; j < nHid; j++) if (a1[j]! > BINARY_THRESHOLD) h[nh++] = j;
+    const a2 = this.a2;
+    const W2 = this.W2;
+    a2.fill(0);
+    for (let q = 0; q < nh; q++) {
+      const row = h[q]! * nOut;
+      for (let k = 0; k < nOut; k++) a2[k]! += W2[row + k]!;
+    }
+    return nh;
+  }
+
+  /** Trains online on the samples `order` (indices into `lists`/`labels`), in order. */
+  train(order: ArrayLike<number>, lists: ActiveLists, labels: Uint8Array): void {
+    const { nHid, nOut } = this.shape;
+    const c = SEMANTICS[this.semantics];
+    const hi = c.derivHigh;
+    const loihi = this.semantics === 'loihi';
+    const a1 = this.a1v;
+    const a2 = this.a2;
+    const W2 = this.W2, P = this.P, M = this.M;
+    const hList = this.hList, d2pList = this.d2pList, d2mList = this.d2mList, d1List = this.d1List;
+    const dp = this.dpv, dm = this.dmv, mark = this.blockMark, blocks = this.blocksv;
+    const { wMin, wMax } = c;
+    const step = LEARNING_STEP;
+    for (let n = 0; n < order.length; n++) {
+      const s = order[n]!;
+      const count = this.forwardA1(lists, s);
+      const nh = this.forwardHidden();
+      const label = labels[s]!;
+      let np = 0, nm = 0;
+      for (let k = 0; k < nOut; k++) {
+        const a = a2[k]!;
+        const o = a > BINARY_THRESHOLD;
+        if (k === label) {
+          if (!o && a > 0) d2pList[np++] = k;
+        } else if (o && !(a > hi)) d2mList[nm++] = k;
+      }
+      this.trained++;
+      if (np === 0 && nm === 0) {
+        if (this.numpyNeedsClip) this.clipAllNumpy();
+        continue;
+      }
+      this.updated++;
+      // d1 lanes: loihi from P, M before the sample; numpy from W2 after its update.
+      if (!loihi) {
+        this.updateW2Numpy(nh, np, nm);
+        if (this.numpyNeedsClip) this.clipMatrix(W2);
+      }
+      let nd = 0;
+      for (let j = 0; j < nHid; j++) {
+        const v = a1[j]!;
+        if (v <= 0 || v > hi) continue;
+        const r = j * nOut;
+        if (loihi) {
+          let s6 = 0, s10 = 0;
+          for (let q = 0; q < np; q++) {
+            const e = r + d2pList[q]!;
+            s6 += P[e]!;
+            s10 += M[e]!;
+          }
+          for (let q = 0; q < nm; q++) {
+            const e = r + d2mList[q]!;
+            s6 += M[e]!;
+            s10 += P[e]!;
+          }
+          if (s6 > 0 || s10 > 0) {
+            if (s6 > 0) dp[j] = step;
+            if (s10 > 0) dm[j] = -step;
+            d1List[nd++] = j;
+          }
+        } else {
+          let sum = 0;
+          for (let q = 0; q < np; q++) sum += W2[r + d2pList[q]!]!;
+          for (let q = 0; q < nm; q++) sum -= W2[r + d2mList[q]!]!;
+          if (sum !== 0) {
+            dp[j] = sum > 0 ? step : -step;
+            d1List[nd++] = j;
+          }
+        }
+      }
+      if (loihi) {
+        for (let q = 0; q < nh; q++) {
+          const r = hList[q]! * nOut;
+          for (let t = 0; t < np; t++) {
+            const e = r + d2pList[t]!;
+            let v = W2[e]! + step;
+            W2[e] = v > wMax ? wMax : v;
+            v = P[e]! + step;
+            P[e] = v > wMax ? wMax : v;
+            v = M[e]! - step;
+            M[e] = v < wMin ? wMin : v;
+          }
+          for (let t = 0; t < nm; t++) {
+            const e = r + d2mList[t]!;
+            let v = W2[e]! - step;
+            W2[e] = v < wMin ? wMin : v;
+            v = P[e]! - step;
+            P[e] = v < wMin ? wMin : v;
+            v = M[e]! + step;
+            M[e] = v > wMax ? wMax : v;
+          }
+        }
+      }
+      if (nd > 0) {
+        let nb = 0;
+        for (let q = 0; q < nd; q++) {
+          const blk = d1List[q]! >> 3;
+          if (!mark[blk]) {
+            mark[blk] = 1;
+            blocks[nb++] = blk * 16;
+          }
+        }
+        this.k.update(this.layout.rows, count, this.layout.blocks, nb, this.layout.dp, this.layout.dm, wMin, wMax);
+        for (let q = 0; q < nd; q++) {
+          const j = d1List[q]!;
+          dp[j] = 0;
+          dm[j] = 0;
+          mark[j >> 3] = 0;
+        }
+      }
+      if (this.numpyNeedsClip) this.clipAllNumpy();
+    }
+  }
+
+  /** numpy: W2 += 2·outer(h, d2p − d2m), clipped to ±254 (the rest of W2 is already inside after the first sample). */
+  private updateW2Numpy(nh: number, np: number, nm: number): void {
+    const nOut = this.shape.nOut;
+    const { wMin, wMax } = SEMANTICS.numpy;
+    const W2 = this.W2;
+    for (let q = 0; q < nh; q++) {
+      const r = this.hList[q]! * nOut;
+      for (let t = 0; t < np; t++) {
+        const e = r + this.d2pList[t]!;
+        const v = W2[e]! + LEARNING_STEP;
+        W2[e] = v > wMax ? wMax : v;
+      }
+      for (let t = 0; t < nm; t++) {
+        const e = r + this.d2mList[t]!;
+        const v = W2[e]! - LEARNING_STEP;
+        W2[e] = v < wMin ? wMin : v;
+      }
+    }
+  }
+
+  private clipMatrix(a: Int16Array | Int32Array): void {
+    const { wMin, wMax } = SEMANTICS.numpy;
+    for (let i = 0; i < a.length; i++) a[i] = a[i]! < wMin ? wMin : a[i]! > wMax ? wMax : a[i]!;
+  }
+
+  private clipAllNumpy(): void {
+    this.clipMatrix(this.w1);
+    this.clipMatrix(this.W2);
+    this.numpyNeedsClip = false;
+  }
+
+  /** Inference over samples [start, end) of a dataset, as metric tallies. */
+  evaluate(lists: ActiveLists, labels: Uint8Array, start = 0, end = labels.length): MetricCounts {
+    const counts = emptyCounts(this.shape.nOut);
+    for (let s = start; s < end; s++) {
+      this.forwardA1(lists, s);
+      this.forwardHidden();
+      countSample(counts, this.a2, labels[s]!);
+    }
+    return counts;
+  }
+}

@@ -1,0 +1,333 @@
+/**
+ * The WebGPU fused nBP trainer (FusedTrainer contract of ../types.ts), bit-identical to the per-sample reference
+ * in ../algorithm.ts and to the CPU trainer. A train() call is one submit: a run of identical nbp_train dispatches
+ * (one workgroup per replica, `samplesPerDispatch` samples each) that continue from a per-replica cursor, so no
+ * host round-trip happens between samples. evaluate() is one nbp_infer dispatch over the whole set for all
+ * replicas and reads back only the integer tallies.
+ */
+import type { EncodedDataset, FusedTrainer, FusedTrainerOptions, NbpMetrics, NbpWeights } from '../types.ts';
+import { acquireGpu, type GpuContext } from '../../backends/webgpu/device.ts';
+import { PipelineCache } from '../../backends/webgpu/pipelines.ts';
+import type { GpuTimer } from '../../bench/gpu-timer.ts';
+import { SEMANTICS } from '../algorithm.ts';
+import { validateWeights } from '../cpu-engine.ts';
+import { metricsFromCounts } from '../metrics.ts';
+import { validateRemedies } from '../remedies.ts';
+import {
+  COUNT_FIELDS,
+  MAX_OUTPUTS,
+  MAX_UNITS_PER_THREAD,
+  createNbpKernels,
+  inputWords,
+  packInferParams,
+  packSamples,
+  packTrainParams,
+  sampleStride,
+  weightStride,
+} from './kernels.ts';
+
+/** WebGPU-specific knobs (every automatic choice can be forced). */
+export interface WebgpuTrainerOptions {
+  /** Threads per workgroup (one workgroup per replica); default 256, capped by the device limits. */
+  workgroupSize?: number;
+  /** Training samples per dispatch (each dispatch continues where the last stopped); default 1024. */
+  samplesPerDispatch?: number;
+  /** Inference samples per workgroup; default 64 (raised when the set would need over 65 535 blocks). */
+  samplesPerBlock?: number;
+  /** Brackets every compute pass with timestamps (benchmarks). */
+  timer?: GpuTimer;
+}
+
+/** Work counters, for `synfire bench nbp`. Samples count once per sample index, over all replicas. */
+export interface WebgpuTrainerStats {
+  /** Training samples per replica, summed over train() calls. */
+  trainSamples: number;
+  trainDispatches: number;
+  trainSubmits: number;
+  /** Inference samples per replica, summed over evaluate() calls. */
+  evalSamples: number;
+  evalDispatches: number;
+  evalSubmits: number;
+  /** mapAsync readbacks (one per evaluate() and per getWeights()). */
+  readbacks: number;
+  /** Pipeline compilation, ms. */
+  compileMs: number;
+}
+
+/** The WebGPU fused trainer, with counters for benchmarks. */
+export interface WebgpuFusedTrainer extends FusedTrainer {
+  readonly backend: 'webgpu';
+  readonly workgroupSize: number;
+  readonly samplesPerDispatch: number;
+  stats(): WebgpuTrainerStats;
+}
+
+interface DatasetEntry {
+  buffer: GPUBuffer;
+  params: GPUBuffer;
+  bindGroup: GPUBindGroup;
+  n: number;
+  blocks: number;
+}
+
+const STORAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
+
+function positiveInt(value: number | undefined, fallback: number, name: string): number {
+  const v = value ?? fallback;
+  if (!Number.isInteger(v) || v < 1) throw new Error(`createWebgpuFusedTrainer: ${name} must be a positive integer, got ${v}`);
+  return v;
+}
+
+/** Creates the WebGPU fused trainer; acquires a device with acquireGpu() when `ctx` is not given. */
+export async function createWebgpuFusedTrainer(
+  opts: FusedTrainerOptions,
+  ctx?: GpuContext,
+  gpuOptions: WebgpuTrainerOptions = {},
+): Promise<WebgpuFusedTrainer> {
+  const { shape, semantics } = opts;
+  const { nIn, nHid, nOut } = shape;
+  const replicas = opts.initial.length;
+  const where = 'createWebgpuFusedTrainer';
+  if (replicas < 1) throw new Error(`${where}: at least one replica (initial weights) is needed`);
+  if (!(nIn >= 1 && nHid >= 1 && nOut >= 1)) throw new Error(`${where}: shape ${nIn}-${nHid}-${nOut} needs at least one unit per layer`);
+  if (nOut > MAX_OUTPUTS) throw new Error(`${where}: nOut = ${nOut}; the WGSL kernels handle at most ${MAX_OUTPUTS} outputs`);
+  if (opts.train.nIn !== nIn) throw new Error(`${where}: training set ${opts.train.name} has ${opts.train.nIn} inputs, the network ${nIn}`);
+  opts.initial.forEach((w, r) => validateWeights(shape, w, `replica ${r} initial weights`));
+  if (validateRemedies(opts.remedies)) throw new Error('the WebGPU engine implements no remedies yet');
+  const trainSamples = packSamples(opts.train, nOut);
+
+  const owned = !ctx;
+  const gpu = ctx ?? (await acquireGpu());
+  const device = gpu.device;
+  const limits = device.limits;
+  const wgMax = Math.min(limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
+  const wg = positiveInt(gpuOptions.workgroupSize, Math.min(256, wgMax), 'workgroupSize');
+  const spd = positiveInt(gpuOptions.samplesPerDispatch, 1024, 'samplesPerDispatch');
+  const spbWanted = positiveInt(gpuOptions.samplesPerBlock, 64, 'samplesPerBlock');
+  const fail = (msg: string): never => {
+    if (owned) gpu.destroy();
+    throw new Error(`${where}: ${msg}`);
+  };
+  if (wg > wgMax) fail(`workgroupSize ${wg} exceeds the device limit ${wgMax}`);
+  if (nHid > MAX_UNITS_PER_THREAD * wg) fail(`nHid = ${nHid} needs more than ${MAX_UNITS_PER_THREAD} hidden units per thread at workgroupSize ${wg}`);
+  if (replicas > limits.maxComputeWorkgroupsPerDimension) fail(`${replicas} replicas exceed maxComputeWorkgroupsPerDimension ${limits.maxComputeWorkgroupsPerDimension}`);
+  const stride = weightStride(shape);
+  const weightBytes = replicas * stride * 4;
+  const maxBinding = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+  if (weightBytes > maxBinding) fail(`${replicas} replicas need ${weightBytes} bytes of weights; the device binds at most ${maxBinding} (use fewer replicas)`);
+  if (trainSamples.byteLength > maxBinding) fail(`training set ${opts.train.name} packs to ${trainSamples.byteLength} bytes; the device binds at most ${maxBinding}`);
+
+  const cache = new PipelineCache(device);
+  device.pushErrorScope('validation');
+  const kernels = await createNbpKernels(device, cache, semantics, wg);
+  const weights = device.createBuffer({ label: 'nbp weights', size: weightBytes, usage: STORAGE() | GPUBufferUsage.COPY_SRC });
+  const trainData = device.createBuffer({ label: `nbp data ${opts.train.name}`, size: trainSamples.byteLength, usage: STORAGE() });
+  device.queue.writeBuffer(trainData, 0, trainSamples);
+  const cursor = device.createBuffer({ label: 'nbp cursor', size: Math.max(16, replicas * 4), usage: STORAGE() });
+  const trainParams = device.createBuffer({ label: 'nbp_train params', size: packTrainParams(trainParamValues(0, 0)).byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  const counts = device.createBuffer({ label: 'nbp counts', size: replicas * COUNT_FIELDS.length * 4, usage: STORAGE() | GPUBufferUsage.COPY_SRC });
+  const countsRead = device.createBuffer({ label: 'nbp counts readback', size: counts.size, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+  let orders: GPUBuffer | null = null;
+  let trainBindGroup: GPUBindGroup | null = null;
+  const setupError = await device.popErrorScope();
+  if (setupError) fail(`WebGPU setup failed: ${setupError.message}`);
+
+  const writeWeights = (r: number, w: NbpWeights) => {
+    const all = new Int32Array(stride);
+    all.set(w.W1, 0);
+    all.set(w.W2, nIn * nHid);
+    all.set(w.P, nIn * nHid + nHid * nOut);
+    all.set(w.M, nIn * nHid + 2 * nHid * nOut);
+    device.queue.writeBuffer(weights, r * stride * 4, all);
+  };
+  opts.initial.forEach((w, r) => writeWeights(r, w));
+
+  const stats: WebgpuTrainerStats = { trainSamples: 0, trainDispatches: 0, trainSubmits: 0, evalSamples: 0, evalDispatches: 0, evalSubmits: 0, readbacks: 0, compileMs: cache.compileMs };
+  const datasets = new WeakMap<EncodedDataset, DatasetEntry>();
+  const datasetBuffers: GPUBuffer[] = [];
+  let disposed = false;
+  const alive = (op: string) => {
+    if (disposed) throw new Error(`${op}: WebGPU fused trainer used after dispose()`);
+  };
+
+  function trainParamValues(len: number, clipFirst: number): Record<string, number> {
+    const c = SEMANTICS[semantics];
+    return {
+      nIn, nHid, nOut, words: inputWords(nIn), dataStride: sampleStride(nIn), replicas, weightStride: stride,
+      len, samplesPerDispatch: spd, clipFirst, derivHigh: c.derivHigh, wMin: c.wMin, wMax: c.wMax,
+    };
+  }
+
+  async function checked<T>(op: string, body: () => Promise<T>): Promise<T> {
+    device.pushErrorScope('validation');
+    let result: T;
+    try {
+      result = await body();
+    } finally {
+      const err = await device.popErrorScope();
+      if (err) throw new Error(`${op}: WebGPU validation error: ${err.message}`);
+    }
+    return result;
+  }
+
+  function datasetEntry(data: EncodedDataset): DatasetEntry {
+    const hit = datasets.get(data);
+    if (hit) return hit;
+    const packed = packSamples(data, nOut);
+    if (packed.byteLength > maxBinding) throw new Error(`evaluate: ${data.name} packs to ${packed.byteLength} bytes; the device binds at most ${maxBinding}`);
+    const buffer = device.createBuffer({ label: `nbp data ${data.name}`, size: packed.byteLength, usage: STORAGE() });
+    device.queue.writeBuffer(buffer, 0, packed);
+    const spb = Math.max(spbWanted, Math.ceil(data.n / limits.maxComputeWorkgroupsPerDimension));
+    const values = { nIn, nHid, nOut, words: inputWords(nIn), dataStride: sampleStride(nIn), replicas, weightStride: stride, n: data.n, samplesPerBlock: spb };
+    const p = packInferParams(values);
+    const params = device.createBuffer({ label: `nbp_infer params ${data.name}`, size: p.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    device.queue.writeBuffer(params, 0, p);
+    const bindGroup = device.createBindGroup({
+      label: `nbp_infer ${data.name}`,
+      layout: kernels.inferLayout,
+      entries: [params, buffer, weights, counts].map((b, binding) => ({ binding, resource: { buffer: b } })),
+    });
+    datasetBuffers.push(buffer, params);
+    const entry = { buffer, params, bindGroup, n: data.n, blocks: Math.ceil(data.n / spb) };
+    datasets.set(data, entry);
+    return entry;
+  }
+
+  async function readback(src: GPUBuffer, offset: number, size: number, staging?: GPUBuffer): Promise<ArrayBuffer> {
+    const dst = staging ?? device.createBuffer({ label: 'nbp weights readback', size, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+    const encoder = device.createCommandEncoder({ label: 'nbp readback' });
+    encoder.copyBufferToBuffer(src, offset, dst, 0, size);
+    device.queue.submit([encoder.finish()]);
+    await dst.mapAsync(GPUMapMode.READ, 0, size);
+    const bytes = dst.getMappedRange(0, size).slice(0);
+    dst.unmap();
+    if (!staging) dst.destroy();
+    stats.readbacks++;
+    return bytes;
+  }
+
+  const replicaIndex = (op: string, replica: number) => {
+    if (!(Number.isInteger(replica) && replica >= 0 && replica < replicas)) throw new Error(`${op}: replica ${replica} is outside 0..${replicas - 1}`);
+  };
+
+  return {
+    backend: 'webgpu',
+    semantics,
+    shape,
+    replicas,
+    workgroupSize: wg,
+    samplesPerDispatch: spd,
+    async train(chunk) {
+      alive('train');
+      if (chunk.length !== replicas) throw new Error(`train: ${chunk.length} orders for ${replicas} replicas`);
+      const len = chunk[0]!.length;
+      const n = opts.train.n;
+      const all = new Uint32Array(Math.max(1, replicas * len));
+      chunk.forEach((o, r) => {
+        if (o.length !== len) throw new Error(`train: replica ${r} has ${o.length} samples, replica 0 has ${len} (all must be equal)`);
+        for (let i = 0; i < len; i++) {
+          const s = o[i]!;
+          if (!(s < n)) throw new Error(`train: replica ${r} order[${i}] = ${s} is outside the training set (0..${n - 1})`);
+          all[r * len + i] = s;
+        }
+      });
+      if (len === 0) return;
+      await checked('train', async () => {
+        if (!orders || orders.size < all.byteLength) {
+          orders?.destroy();
+          orders = device.createBuffer({ label: 'nbp orders', size: all.byteLength, usage: STORAGE() });
+          trainBindGroup = device.createBindGroup({
+            label: 'nbp_train',
+            layout: kernels.trainLayout,
+            entries: [trainParams, trainData, orders, cursor, weights].map((b, binding) => ({ binding, resource: { buffer: b } })),
+          });
+        }
+        device.queue.writeBuffer(orders, 0, all);
+        device.queue.writeBuffer(cursor, 0, new Uint32Array(cursor.size / 4));
+        device.queue.writeBuffer(trainParams, 0, packTrainParams(trainParamValues(len, semantics === 'numpy' ? 1 : 0)));
+        const dispatches = Math.ceil(len / spd);
+        const encoder = device.createCommandEncoder({ label: 'nbp train' });
+        const pass = encoder.beginComputePass({ label: 'nbp train', timestampWrites: gpuOptions.timer?.passTimestamps() });
+        pass.setPipeline(kernels.train);
+        pass.setBindGroup(0, trainBindGroup!);
+        for (let d = 0; d < dispatches; d++) pass.dispatchWorkgroups(replicas);
+        pass.end();
+        gpuOptions.timer?.resolve(encoder);
+        device.queue.submit([encoder.finish()]);
+        await device.queue.onSubmittedWorkDone();
+        stats.trainSamples += len;
+        stats.trainDispatches += dispatches;
+        stats.trainSubmits++;
+      });
+    },
+    async evaluate(data): Promise<NbpMetrics[]> {
+      alive('evaluate');
+      if (data.nIn !== nIn) throw new Error(`evaluate: ${data.name} has ${data.nIn} inputs, the network ${nIn}`);
+      const words = await checked('evaluate', async () => {
+        const entry = datasetEntry(data);
+        const encoder = device.createCommandEncoder({ label: 'nbp evaluate' });
+        encoder.clearBuffer(counts);
+        if (entry.n > 0) {
+          const pass = encoder.beginComputePass({ label: 'nbp evaluate', timestampWrites: gpuOptions.timer?.passTimestamps() });
+          pass.setPipeline(kernels.infer);
+          pass.setBindGroup(0, entry.bindGroup);
+          pass.dispatchWorkgroups(replicas, entry.blocks);
+          pass.end();
+          stats.evalDispatches++;
+        }
+        gpuOptions.timer?.resolve(encoder);
+        encoder.copyBufferToBuffer(counts, 0, countsRead, 0, counts.size);
+        device.queue.submit([encoder.finish()]);
+        stats.evalSubmits++;
+        await countsRead.mapAsync(GPUMapMode.READ);
+        const out = new Uint32Array(countsRead.getMappedRange().slice(0));
+        countsRead.unmap();
+        stats.readbacks++;
+        stats.evalSamples += data.n;
+        return out;
+      });
+      const F = COUNT_FIELDS.length;
+      return Array.from({ length: replicas }, (_, r) =>
+        metricsFromCounts({
+          n: data.n,
+          spikes: words[r * F]!,
+          membrane: words[r * F + 1]!,
+          exact: words[r * F + 2]!,
+          wrongBits: words[r * F + 3]!,
+          silent: words[r * F + 4]!,
+          nOut,
+        }),
+      );
+    },
+    async getWeights(replica) {
+      alive('getWeights');
+      replicaIndex('getWeights', replica);
+      const all = new Int32Array(await checked('getWeights', () => readback(weights, replica * stride * 4, stride * 4)));
+      const n1 = nIn * nHid;
+      const n2 = nHid * nOut;
+      const W1 = all.slice(0, n1);
+      const W2 = all.slice(n1, n1 + n2);
+      if (semantics === 'numpy') {
+        // numpy has no transpose copies; like the CPU engine, report them as ±W2.
+        return { W1, W2, P: W2.slice(), M: W2.map((v) => -v) };
+      }
+      return { W1, W2, P: all.slice(n1 + n2, n1 + 2 * n2), M: all.slice(n1 + 2 * n2, n1 + 3 * n2) };
+    },
+    async setWeights(replica, w) {
+      alive('setWeights');
+      replicaIndex('setWeights', replica);
+      validateWeights(shape, w, `replica ${replica} weights`);
+      writeWeights(replica, w);
+    },
+    stats() {
+      return { ...stats, compileMs: cache.compileMs };
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      for (const b of [weights, trainData, cursor, trainParams, counts, countsRead, ...datasetBuffers]) b.destroy();
+      orders?.destroy();
+      if (owned) gpu.destroy();
+    },
+  };
+}

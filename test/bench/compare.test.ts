@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import type { BenchResult } from '../../src/bench/types.ts';
+import { compareWithBaseline, formatComparison, matches, metricOf, type Baseline } from '../../src/bench/compare.ts';
+import { deriveChecks } from '../../src/bench/baseline.ts';
+
+function result(over: Partial<BenchResult> & Pick<BenchResult, 'benchmark' | 'backend'>): BenchResult {
+  return { sizes: {}, environment: 'node', adapter: null, version: '0.1.0', commit: 'abc', ...over };
+}
+
+/** A synthetic run: core at two sizes on both backends, nbp fused vs circuit. */
+function run(scale: { gpu4k?: number; gpu100k?: number; cpu?: number; fused?: number; dispatches?: number } = {}): BenchResult[] {
+  const cpu = scale.cpu ?? 1;
+  return [
+    result({ benchmark: 'core', backend: 'cpu', sizes: { neurons: 4000 }, neuronStepsPerS: 2e6 * cpu }),
+    result({ benchmark: 'core', backend: 'webgpu', sizes: { neurons: 4000 }, neuronStepsPerS: 1e6 * (scale.gpu4k ?? 1) * cpu, dispatchesPerStep: scale.dispatches ?? 3, submitsPerStep: 0.01 }),
+    result({ benchmark: 'core', backend: 'cpu', sizes: { neurons: 100000 }, neuronStepsPerS: 1.5e6 * cpu }),
+    result({ benchmark: 'core', backend: 'webgpu', sizes: { neurons: 100000 }, neuronStepsPerS: 6e6 * (scale.gpu100k ?? 1) * cpu, dispatchesPerStep: 3, submitsPerStep: 0.01 }),
+    result({ benchmark: 'nbp', backend: 'webgpu', sizes: { replicas: 3 }, samplesPerS: 900 * (scale.fused ?? 1) * cpu, extra: { engine: 'fused' } }),
+    result({ benchmark: 'nbp', backend: 'webgpu', sizes: { replicas: 3 }, samplesPerS: 30 * cpu, extra: { engine: 'circuit' } }),
+  ];
+}
+
+const RATIOS = [
+  { benchmark: 'core', metric: 'neuronStepsPerS' as const, axis: 'backend' as const, numerator: 'webgpu', denominator: 'cpu' },
+  { benchmark: 'nbp', metric: 'samplesPerS' as const, axis: 'extra.engine' as const, numerator: 'fused', denominator: 'circuit' },
+];
+const COUNTERS = [{ benchmark: 'core', metric: 'dispatchesPerStep' as const, backend: 'webgpu' as const }];
+
+function baselineFrom(results: BenchResult[]): Baseline {
+  return {
+    schema: 1,
+    tolerance: 0.3,
+    counterTolerance: 0,
+    recorded: { date: '2026-01-01', version: '0.1.0', commit: 'abc', environment: 'node', adapter: null, machine: 'test' },
+    suite: [{ name: 'core', quick: true }],
+    checks: deriveChecks(results, RATIOS, COUNTERS),
+  };
+}
+
+describe('deriveChecks', () => {
+  it('pairs results that differ only along the axis', () => {
+    const checks = deriveChecks(run(), RATIOS, COUNTERS);
+    const ratios = checks.filter((c) => c.kind === 'ratio');
+    expect(ratios.map((c) => [c.id, c.baseline])).toEqual([
+      ['core neurons=4000: webgpu/cpu neuronStepsPerS', 0.5],
+      ['core neurons=100000: webgpu/cpu neuronStepsPerS', 4],
+      ['nbp replicas=3: fused/circuit samplesPerS', 30],
+    ]);
+    const counters = checks.filter((c) => c.kind === 'counter');
+    expect(counters.map((c) => [c.id, c.baseline])).toEqual([
+      ['core webgpu neurons=4000: dispatchesPerStep', 3],
+      ['core webgpu neurons=100000: dispatchesPerStep', 3],
+    ]);
+  });
+
+  it('skips a configuration whose partner is missing', () => {
+    const results = run().filter((r) => !(r.benchmark === 'core' && r.backend === 'cpu' && r.sizes.neurons === 4000));
+    expect(deriveChecks(results, RATIOS, []).map((c) => c.id)).toEqual([
+      'core neurons=100000: webgpu/cpu neuronStepsPerS',
+      'nbp replicas=3: fused/circuit samplesPerS',
+    ]);
+  });
+});
+
+describe('compareWithBaseline', () => {
+  const baseline = baselineFrom(run());
+
+  it('passes an identical run', () => {
+    const c = compareWithBaseline(baseline, run());
+    expect(c.passed).toBe(true);
+    expect(c.outcomes.every((o) => o.status === 'ok' && o.change === 1)).toBe(true);
+  });
+
+  it('passes a uniformly slower machine (every ratio unchanged)', () => {
+    const c = compareWithBaseline(baseline, run({ cpu: 0.37 }));
+    expect(c.passed).toBe(true);
+    expect(c.regressions).toEqual([]);
+  });
+
+  it('passes a change within tolerance', () => {
+    const c = compareWithBaseline(baseline, run({ gpu100k: 0.75 }));
+    expect(c.passed).toBe(true);
+    const o = c.outcomes.find((x) => x.id.startsWith('core neurons=100000'))!;
+    expect(o.status).toBe('ok');
+    expect(o.change).toBeCloseTo(0.75, 10);
+  });
+
+  it('fails a fall past tolerance and says which benchmark fell and by how much', () => {
+    const c = compareWithBaseline(baseline, run({ gpu100k: 0.5 }));
+    expect(c.passed).toBe(false);
+    expect(c.regressions.map((r) => r.id)).toEqual(['core neurons=100000: webgpu/cpu neuronStepsPerS']);
+    expect(c.regressions[0]!.message).toContain('fell by 50.0 %');
+    const text = formatComparison(c);
+    expect(text).toContain('REGRESS core neurons=100000');
+    expect(text).toContain('bench:check FAILED');
+  });
+
+  it('treats exactly the tolerance as a pass and just past it as a regression', () => {
+    expect(compareWithBaseline(baseline, run({ fused: 0.7 })).passed).toBe(true);
+    expect(compareWithBaseline(baseline, run({ fused: 0.69 })).passed).toBe(false);
+  });
+
+  it('honours a tolerance override', () => {
+    expect(compareWithBaseline(baseline, run({ gpu4k: 0.6 })).passed).toBe(false);
+    expect(compareWithBaseline(baseline, run({ gpu4k: 0.6 }), { tolerance: 0.5 }).passed).toBe(true);
+  });
+
+  it('reports a rise past tolerance as an improvement, not a failure', () => {
+    const c = compareWithBaseline(baseline, run({ fused: 2 }));
+    expect(c.passed).toBe(true);
+    expect(c.outcomes.find((o) => o.id.startsWith('nbp'))!.status).toBe('improved');
+  });
+
+  it('fails a machine-independent counter that rose', () => {
+    const c = compareWithBaseline(baseline, run({ dispatches: 4 }));
+    expect(c.passed).toBe(false);
+    expect(c.regressions.map((r) => r.id)).toEqual(['core webgpu neurons=4000: dispatchesPerStep']);
+    expect(c.regressions[0]!.message).toContain('rose by 33.3 %');
+  });
+
+  it('reports missing benchmarks and fails unless allowed', () => {
+    const results = run().filter((r) => r.benchmark !== 'nbp');
+    const c = compareWithBaseline(baseline, results);
+    expect(c.passed).toBe(false);
+    expect(c.missing.map((m) => m.id)).toEqual(['nbp replicas=3: fused/circuit samplesPerS']);
+    expect(c.missing[0]!.message).toContain('no result matches nbp webgpu replicas=3 engine=fused');
+    expect(formatComparison(c)).toContain('MISSING nbp replicas=3');
+    expect(compareWithBaseline(baseline, results, { allowMissing: true }).passed).toBe(true);
+  });
+
+  it('reports an ambiguous selector as missing rather than guessing', () => {
+    const results = [...run(), result({ benchmark: 'core', backend: 'cpu', sizes: { neurons: 4000 }, neuronStepsPerS: 1 })];
+    const c = compareWithBaseline(baseline, results);
+    expect(c.missing[0]!.message).toContain('2 results match core cpu neurons=4000');
+  });
+});
+
+describe('selectors', () => {
+  it('match only the listed sizes and extras', () => {
+    const r = result({ benchmark: 'core', backend: 'webgpu', sizes: { neurons: 10, fanout: 3 }, extra: { engine: 'fused', ratio: 2 } });
+    expect(matches(r, { benchmark: 'core', sizes: { neurons: 10 } })).toBe(true);
+    expect(matches(r, { benchmark: 'core', sizes: { neurons: 11 } })).toBe(false);
+    expect(matches(r, { benchmark: 'core', extra: { engine: 'circuit' } })).toBe(false);
+    expect(matches(r, { benchmark: 'core', backend: 'cpu' })).toBe(false);
+    expect(metricOf(r, 'extra.ratio')).toBe(2);
+    expect(metricOf(r, 'extra.engine')).toBeUndefined();
+    expect(metricOf(r, 'usPerStep')).toBeUndefined();
+  });
+});
