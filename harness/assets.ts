@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { bundleForBrowser } from '../src/report/bundle.ts';
 import { REPORT_CSS } from '../src/report/html.ts';
 import type { Asset } from './server.ts';
+import { FASHION_DIR, mnistDataDir } from '../src/data/load.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The repository root. */
@@ -39,4 +40,9 @@ export async function harnessAssets(pages: ReadonlyArray<(typeof PAGES)[number]>
   assets.set('/style.css', { body: REPORT_CSS, type: 'text/css' });
   assets.set('/config.json', { body: JSON.stringify(versionInfo()), type: 'application/json' });
   return assets;
+}
+
+/** Dataset directories the live page fetches IDX files from (/data/<dataset>/<file>[.gz]). */
+export function dataDirectories(): Record<string, string> {
+  return { '/data/mnist/': mnistDataDir(), '/data/fashion/': FASHION_DIR };
 }

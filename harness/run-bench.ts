@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { harnessAssets } from './assets.ts';
+import { harnessAssets, dataDirectories } from './assets.ts';
 import { startServer } from './server.ts';
 import { withChromium } from './chromium.ts';
 import { BENCHMARKS } from '../src/bench/suite.ts';
@@ -22,7 +22,8 @@ export interface BrowserBenchOptions {
 
 /** Runs suite entries in headless Chromium and returns their results (the CLI's format, environment 'browser'). */
 export async function runBrowserBench(options: BrowserBenchOptions): Promise<BenchResult[]> {
-  const server = await startServer({ assets: await harnessAssets(['bench']) });
+  // bench nbp fetches its dataset from /data/<dataset>/ in the browser.
+  const server = await startServer({ assets: await harnessAssets(['bench']), directories: dataDirectories() });
   try {
     return await withChromium({ timeoutMs: options.timeoutMs }, async (page) => {
       await page.goto(`${server.url}/bench.html`, { waitUntil: 'load' });

@@ -5,7 +5,8 @@
 // Exact: integer atomics, so any order gives the same sums.
 //
 // Segment strategies (src/backends/webgpu/strategies.ts): dense rows (targets 0..post-1, no index) and CSR rows
-// (target index per synapse). A synapse word is (W << 6) | delay, W the stored (quantized) weight.
+// (target index per synapse). A synapse word is (W << 7) | (exists << 6) | delay, W the stored (quantized)
+// weight; an existing synapse counts as a synaptic event even when W = 0 (as on the CPU).
 // weight_exp >= 0: W << e goes straight into the delay ring row of step t+1+d (the shift distributes over the
 // group sum). weight_exp < 0: raw W goes into the (projection, delay, target) scratch of this emission step;
 // cuba_step floor-shifts each group sum at step t+1.
@@ -14,7 +15,7 @@
 // Bindings:
 //   group 0: 0 P        uniform Params
 //            1 tables   storage read        segments, CSR row starts and targets
-//            2 weights  storage read_write  [R][wTotal] synapse words
+//            2 weights  storage read_write  [R][wTotal] synapse words (W << 7) | (exists << 6) | delay
 //            3 acc      storage read_write  delay ring [R][D][N], scratch [R][S] (atomic i32)
 //            4 control  storage read_write  spike count and list of step t, spike bits, event counter
 //   group 1: 0 clock_in storage read        t
@@ -50,7 +51,6 @@ const S_W_MIN: u32 = 10u;
 const S_W_MAX: u32 = 11u;
 const S_REWARD_START: u32 = 12u;
 const S_REWARD_COUNT: u32 = 13u;
-const S_COUNT_ZERO: u32 = 14u;
 const S_DW: u32 = 16u;
 const KIND_DENSE: i32 = 0;
 const LEARN_EVENT: i32 = 1;
@@ -122,7 +122,6 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
         tgt_base = P.scratchOff + r * P.scratchSize + u32(tables[sb + S_TARGET]);
         delay_stride = post_size;
       }
-      let count_zero = tables[sb + S_COUNT_ZERO] != 0;
       let w_row = r * P.wTotal + start;
 #if ${learning}
       let learn = tables[sb + S_LEARN] == LEARN_EVENT;
@@ -133,7 +132,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
 #endif
       for (var i = lid; i < len; i += WG) {
         let word = weights[w_row + i];
-        let w = word >> 6u;
+        let w = word >> 7u;
         let d = u32(word & 63);
         var tgt = i;
         if (!dense) { tgt = u32(tables[col + i]); }
@@ -144,13 +143,13 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
             atomicAdd(&acc[tgt_base + d * delay_stride + tgt], w);
           }
         }
-        if (w != 0 || count_zero) { events += 1u; }
+        events += u32(word >> 6u) & 1u;
 #if ${learning}
         if (learn) {
           // x0 = 1: this pre spiked at t.
           let dw = tables[sb + S_DW + 4u + 2u * spike_bit(p, r, post_start + tgt) + r1];
           if (dw != 0) {
-            weights[w_row + i] = (apply_weight_change(w, dw, w_min, w_max) << 6u) | i32(d);
+            weights[w_row + i] = (apply_weight_change(w, dw, w_min, w_max) << 7u) | (word & 127);
           }
         }
 #endif

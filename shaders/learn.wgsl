@@ -7,7 +7,7 @@
 // Bindings:
 //   group 0: 0 P        uniform Params
 //            1 tables   storage read        segments, CSR rows, learning items [segment, first item] + total
-//            2 weights  storage read_write  [R][wTotal] synapse words (W << 6) | delay
+//            2 weights  storage read_write  [R][wTotal] synapse words (W << 7) | (exists << 6) | delay
 //            3 control  storage read_write  spike bits of step t (atomic u32, only read here)
 //   group 1: 0 clock_in storage read        t
 // Flags: none
@@ -95,7 +95,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
     let dw = tables[sb + S_DW + 4u * x0 + 2u * spike_bit(p, r, post_start + tgt) + r1];
     if (dw != 0) {
       let word = weights[w_row + i];
-      weights[w_row + i] = (apply_weight_change(word >> 6u, dw, w_min, w_max) << 6u) | (word & 63);
+      weights[w_row + i] = (apply_weight_change(word >> 7u, dw, w_min, w_max) << 7u) | (word & 127);
     }
   }
 }

@@ -14,6 +14,8 @@ export interface RatioRule {
   axis: 'backend' | `extra.${string}`;
   numerator: string;
   denominator: string;
+  /** Size keys that may differ between the two sides (e.g. a software adapter times fewer samples). */
+  ignoreSizes?: string[];
   tolerance?: number;
 }
 
@@ -40,8 +42,13 @@ export function selectorFor(result: BenchResult): ResultSelector {
   return selector;
 }
 
-function sizesLabel(sizes: Record<string, number>): string {
-  return Object.entries(sizes).map(([k, v]) => `${k}=${v}`).join(' ');
+function omit(sizes: Record<string, number>, keys: readonly string[] = []): Record<string, number> {
+  return Object.fromEntries(Object.entries(sizes).filter(([k]) => !keys.includes(k)));
+}
+
+/** "key=value ..." of sizes and string extras, the readable part of a check id. */
+function label(selector: ResultSelector): string {
+  return [...Object.entries(selector.sizes ?? {}), ...Object.entries(selector.extra ?? {})].map(([k, v]) => `${k}=${v}`).join(' ');
 }
 
 /** Pairs results by each rule and counter, giving the checks (with baseline values) of a new baseline file. */
@@ -51,18 +58,27 @@ export function deriveChecks(results: readonly BenchResult[], ratios: readonly R
     for (const top of results) {
       if (top.benchmark !== rule.benchmark || axisValue(top, rule.axis) !== rule.numerator) continue;
       const numerator = selectorFor(top);
+      numerator.sizes = omit(numerator.sizes ?? {}, rule.ignoreSizes);
       // The denominator is the same configuration with the axis switched.
       const denominator: ResultSelector = structuredClone(numerator);
       if (rule.axis === 'backend') denominator.backend = rule.denominator as 'cpu' | 'webgpu';
       else denominator.extra = { ...denominator.extra, [rule.axis.slice('extra.'.length)]: rule.denominator };
-      const bottoms = results.filter((r) => r !== top && r.benchmark === top.benchmark && describeSelector(selectorFor(r)) === describeSelector(denominator));
+      const same = (r: BenchResult) => {
+        const sel = selectorFor(r);
+        sel.sizes = omit(sel.sizes ?? {}, rule.ignoreSizes);
+        return describeSelector(sel) === describeSelector(denominator);
+      };
+      const bottoms = results.filter((r) => r !== top && r.benchmark === top.benchmark && same(r));
       if (bottoms.length !== 1) continue;
+      const axisFree: ResultSelector = { benchmark: rule.benchmark, sizes: numerator.sizes ?? {} };
+      const extras = Object.entries(numerator.extra ?? {}).filter(([k]) => rule.axis !== `extra.${k}`);
+      if (extras.length) axisFree.extra = Object.fromEntries(extras);
       const a = metricOf(top, rule.metric);
       const b = metricOf(bottoms[0]!, rule.metric);
       if (a === undefined || b === undefined || b === 0) continue;
       const check: BaselineCheck = {
         kind: 'ratio',
-        id: `${rule.benchmark} ${sizesLabel(top.sizes)}: ${rule.numerator}/${rule.denominator} ${rule.metric}`,
+        id: `${rule.benchmark} ${label(axisFree)}: ${rule.numerator}/${rule.denominator} ${rule.metric}`,
         metric: rule.metric,
         numerator,
         denominator,

@@ -28,8 +28,13 @@ export const DU_OFFSET = 1;
 
 /** Synaptic input is MSB-aligned by 6 bits before it is added to u (Lava `act_shift`). */
 export const ACTIVATION_SHIFT = 6;
+/** 2^ACTIVATION_SHIFT as a factor: A << 6 = A * 64 (exact; a literal, because `2 ** x` at run time is slow). */
+export const ACTIVATION_SCALE = 64;
 /** The threshold mantissa is shifted by 6 bits: VTH = vth << 6 (Lava `vth << act_shift`). */
 export const VTH_SHIFT = 6;
+
+/** POW2[k] = 2^k for k in 0..9: shift amounts of weights and exponents as exact factors. */
+export const POW2: readonly number[] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
 /** Valid traces keep the total input of a compartment per step within ±(2^18 - 1). */
 export const ACTIVATION_LIMIT = 2 ** 18 - 1;
 

@@ -5,7 +5,7 @@
  * function states the range it relies on.
  */
 import {
-  ACTIVATION_SHIFT,
+  ACTIVATION_SCALE,
   DECAY_BITS,
   DECAY_UNITY,
   DU_OFFSET,
@@ -14,16 +14,16 @@ import {
   V_MAX,
   V_MIN,
   VTH_SHIFT,
+  POW2,
 } from './constants.ts';
 
 /**
- * p / 4096 rounded toward zero: `sign(p) * (|p| >> 12)` (loihi-cuba.md "Notation").
- * Exact for |p| < 2^53: dividing an integer by a power of two is exact in binary floating point, and Math.trunc
- * of an exact quotient is exact.
+ * p / 4096 rounded toward zero: `sign(p) * (|p| >> 12)` (loihi-cuba.md "Notation"), for |p| < 2^43.
+ * Exact: dividing an integer below 2^53 by a power of two is exact in binary floating point, and `| 0` truncates
+ * the quotient (below 2^31 in magnitude) toward zero, giving an int32 (and 0, never -0).
  */
 export function trunc0(p: number): number {
-  // `+ 0` turns -0 (from Math.trunc of a small negative) into 0, so results compare equal with Object.is.
-  return Math.trunc(p / DECAY_UNITY) + 0;
+  return (p / DECAY_UNITY) | 0;
 }
 
 /**
@@ -62,7 +62,7 @@ export function wrapCurrent(x: number): number {
  * (|A| <= 2^18 - 1 in valid traces, so |A << 6| < 2^24 and one wrap suffices).
  */
 export function updateCurrent(u: number, du: number, input: number): number {
-  return wrapCurrent(decayCurrent(u, du) + input * 2 ** ACTIVATION_SHIFT);
+  return wrapCurrent(decayCurrent(u, du) + input * ACTIVATION_SCALE);
 }
 
 /**
@@ -88,12 +88,12 @@ export function updateVoltage(v: number, dv: number, uNew: number, bias: number)
 
 /** Effective bias `bias_mant << bias_exp` (|BIAS| <= 2^19), bias_mant 13-bit signed, bias_exp 0..7. */
 export function biasValue(biasMant: number, biasExp: number): number {
-  return biasMant * 2 ** biasExp;
+  return biasMant * POW2[biasExp]!;
 }
 
 /** Effective threshold `vth << 6` (vth 17 bits, VTH <= 8 388 544 < 2^23 - 1). */
 export function thresholdValue(vth: number): number {
-  return vth * 2 ** VTH_SHIFT;
+  return vth * POW2[VTH_SHIFT]!;
 }
 
 /** The outcome of one compartment's timestep. */

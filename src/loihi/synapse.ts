@@ -4,7 +4,7 @@
  * ("Delivery": sum first, then shift, flooring).
  */
 import type { SignMode } from '../network/types.ts';
-import { WEIGHT_BITS, WEIGHT_MAX, WEIGHT_MIN } from './constants.ts';
+import { POW2, WEIGHT_BITS, WEIGHT_MAX, WEIGHT_MIN } from './constants.ts';
 
 /**
  * The stored weight W of a raw weight w (-256..255) for a sign mode and n = numWeightBits (1..8).
@@ -15,18 +15,18 @@ import { WEIGHT_BITS, WEIGHT_MAX, WEIGHT_MIN } from './constants.ts';
 export function quantizeWeight(w: number, signMode: SignMode, numWeightBits: number): number {
   switch (signMode) {
     case 'excitatory': {
-      const step = 2 ** (WEIGHT_BITS - numWeightBits);
+      const step = POW2[WEIGHT_BITS - numWeightBits]!;
       const c = Math.min(Math.max(w, 0), WEIGHT_MAX);
       return Math.floor(c / step) * step;
     }
     case 'inhibitory': {
-      const step = 2 ** (WEIGHT_BITS - numWeightBits);
+      const step = POW2[WEIGHT_BITS - numWeightBits]!;
       const m = Math.min(Math.max(-w, 0), WEIGHT_MAX);
       // `0 -` rather than unary minus, so a zero magnitude gives 0 and not -0.
       return 0 - Math.floor(m / step) * step;
     }
     case 'mixed': {
-      const step = 2 ** (WEIGHT_BITS + 1 - numWeightBits);
+      const step = POW2[WEIGHT_BITS + 1 - numWeightBits]!;
       const c = Math.min(Math.max(w, WEIGHT_MIN), WEIGHT_MAX);
       return Math.floor(c / step) * step;
     }
@@ -47,5 +47,5 @@ export function storedWeightRange(signMode: SignMode, numWeightBits: number): { 
  * Computed by multiplication and Math.floor, exact for |G| * 2^7 < 2^53.
  */
 export function applyWeightExp(sum: number, weightExp: number): number {
-  return weightExp >= 0 ? sum * 2 ** weightExp : Math.floor(sum / 2 ** -weightExp) + 0;
+  return weightExp >= 0 ? sum * POW2[weightExp]! : Math.floor(sum / POW2[-weightExp]!) + 0;
 }

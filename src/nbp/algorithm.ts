@@ -7,6 +7,7 @@
  * row-major. P (+W2ᵀ copy, w2Tp) and M (−W2ᵀ copy, w2Tm) are kept as nHid×nOut, like W2.
  */
 import type { NbpShape, NbpWeights, Semantics } from './types.ts';
+import { FAITHFUL_PARAMS, keepUpdate, type RemedyParams } from './remedies.ts';
 
 /** Hidden and output units spike iff a > 512 (the gate raises them to half the threshold 1024). */
 export const BINARY_THRESHOLD = 512;
@@ -77,8 +78,20 @@ export function inferReference(shape: NbpShape, W1: Int32Array, W2: Int32Array, 
 
 const clamp = (v: number, lo: number, hi: number): number => (v < lo ? lo : v > hi ? hi : v);
 
+/** Opt-in remedies for one sample (src/nbp/remedies.ts); omitted = the faithful algorithm. */
+export interface SampleRemedy {
+  params: RemedyParams;
+  /** lr-halve level of this sample (0 = every update applies). */
+  level: number;
+  /** The sample's number in the run (per replica, 0-based): the key of lr-halve's draws. */
+  sampleNo: number;
+}
+
+/** Whether synapse `index` applies its update (always, without lr-halve). */
+const keeps = (r: SampleRemedy | undefined, index: number): boolean => !r || keepUpdate(r.level, r.sampleNo, index);
+
 /** Forward pass with the derivative masks and the ternary output error, common to both semantics. */
-function forwardWithErrors(shape: NbpShape, w: NbpWeights, x: ArrayLike<number>, label: number, c: SemanticsConstants) {
+function forwardWithErrors(shape: NbpShape, w: NbpWeights, x: ArrayLike<number>, label: number, c: SemanticsConstants, r: RemedyParams = FAITHFUL_PARAMS) {
   const f = inferReference(shape, w.W1, w.W2, x);
   const b = new Uint8Array(shape.nHid);
   for (let j = 0; j < shape.nHid; j++) b[j] = f.a1[j]! > 0 && !(f.a1[j]! > c.derivHigh) ? 1 : 0;
@@ -87,8 +100,9 @@ function forwardWithErrors(shape: NbpShape, w: NbpWeights, x: ArrayLike<number>,
   for (let k = 0; k < shape.nOut; k++) {
     const t = k === label ? 1 : 0;
     const a = f.a2[k]!;
-    d2p[k] = t && !f.o[k] && a > 0 ? 1 : 0; // t=1, o=0, inside the box (a > 0)
-    d2m[k] = f.o[k] && !t && !(a > c.derivHigh) ? 1 : 0; // o=1, t=0, inside the box (a ≤ derivHigh)
+    // Faithful (FAITHFUL_PARAMS): d2p = t ∧ ¬o ∧ (a > 0); d2m = o ∧ ¬t ∧ ¬(a > derivHigh). Remedies move the edges.
+    d2p[k] = t && !(a > r.targetHigh) && a > r.targetLow ? 1 : 0; // t=1, o=0, inside the box (a > 0)
+    d2m[k] = !t && a > r.nonTargetLow && !(a > c.derivHigh) ? 1 : 0; // o=1, t=0, inside the box (a ≤ derivHigh)
   }
   return { ...f, b, d2p, d2m };
 }
@@ -99,11 +113,12 @@ function forwardWithErrors(shape: NbpShape, w: NbpWeights, x: ArrayLike<number>,
  * saturates at [−256, 254] in each phase, P and M are updated on their own so they may drift under saturation.
  * Mutates `w`; x is the sample's nIn inputs (0/1).
  */
-export function trainSampleLoihi(shape: NbpShape, w: NbpWeights, x: ArrayLike<number>, label: number): SampleTrace {
+export function trainSampleLoihi(shape: NbpShape, w: NbpWeights, x: ArrayLike<number>, label: number, remedy?: SampleRemedy): SampleTrace {
   const { nIn, nHid, nOut } = shape;
   const { wMin, wMax } = SEMANTICS.loihi;
   const step = LEARNING_STEP;
-  const f = forwardWithErrors(shape, w, x, label, SEMANTICS.loihi);
+  const f = forwardWithErrors(shape, w, x, label, SEMANTICS.loihi, remedy?.params);
+  const w1Base = nHid * nOut;
   const { h, b, d2p, d2m } = f;
   // Phase 6: h1T sums o(=d2p)·P + oT-(=d2m)·M with the weights before LEARN(5).
   const d1p = new Uint8Array(nHid);
@@ -117,6 +132,7 @@ export function trainSampleLoihi(shape: NbpShape, w: NbpWeights, x: ArrayLike<nu
     if (!h[j]) continue;
     for (let k = 0; k < nOut; k++) {
       const e = j * nOut + k;
+      if (!keeps(remedy, e)) continue;
       if (d2p[k]) {
         w.W2[e] = clamp(w.W2[e]! + step, wMin, wMax);
         w.P[e] = clamp(w.P[e]! + step, wMin, wMax);
@@ -134,13 +150,14 @@ export function trainSampleLoihi(shape: NbpShape, w: NbpWeights, x: ArrayLike<nu
   // Phase 7 (rewarded): W1 potentiates on (x, b∧d1p).
   for (let i = 0; i < nIn; i++) {
     if (!x[i]) continue;
-    for (let j = 0; j < nHid; j++) if (d1p[j]) w.W1[i * nHid + j] = clamp(w.W1[i * nHid + j]! + step, wMin, wMax);
+    for (let j = 0; j < nHid; j++) if (d1p[j] && keeps(remedy, w1Base + i * nHid + j)) w.W1[i * nHid + j] = clamp(w.W1[i * nHid + j]! + step, wMin, wMax);
   }
   // Phase 9: W2 and P depress on (h, d2m); M depresses on (h, d2p).
   for (let j = 0; j < nHid; j++) {
     if (!h[j]) continue;
     for (let k = 0; k < nOut; k++) {
       const e = j * nOut + k;
+      if (!keeps(remedy, e)) continue;
       if (d2m[k]) {
         w.W2[e] = clamp(w.W2[e]! - step, wMin, wMax);
         w.P[e] = clamp(w.P[e]! - step, wMin, wMax);
@@ -151,7 +168,7 @@ export function trainSampleLoihi(shape: NbpShape, w: NbpWeights, x: ArrayLike<nu
   // Phase 11: W1 depresses on (x, b∧d1m).
   for (let i = 0; i < nIn; i++) {
     if (!x[i]) continue;
-    for (let j = 0; j < nHid; j++) if (d1m[j]) w.W1[i * nHid + j] = clamp(w.W1[i * nHid + j]! - step, wMin, wMax);
+    for (let j = 0; j < nHid; j++) if (d1m[j] && keeps(remedy, w1Base + i * nHid + j)) w.W1[i * nHid + j] = clamp(w.W1[i * nHid + j]! - step, wMin, wMax);
   }
   return { a1: f.a1, h, a2: f.a2, o: f.o, d2p, d2m, d1p, d1m };
 }
@@ -162,14 +179,18 @@ export function trainSampleLoihi(shape: NbpShape, w: NbpWeights, x: ArrayLike<nu
  * 0 < a ≤ 1023; W1 += 2·outer(x, d1) and clip the whole matrix. P and M are set to ±W2 (numpy has no copies).
  * Mutates `w`.
  */
-export function trainSampleNumpy(shape: NbpShape, w: NbpWeights, x: ArrayLike<number>, label: number): SampleTrace {
+export function trainSampleNumpy(shape: NbpShape, w: NbpWeights, x: ArrayLike<number>, label: number, remedy?: SampleRemedy): SampleTrace {
   const { nIn, nHid, nOut } = shape;
   const { wMin, wMax } = SEMANTICS.numpy;
   const step = LEARNING_STEP;
-  const f = forwardWithErrors(shape, w, x, label, SEMANTICS.numpy);
+  const f = forwardWithErrors(shape, w, x, label, SEMANTICS.numpy, remedy?.params);
+  const w1Base = nHid * nOut;
   const { h, b, d2p, d2m } = f;
   for (let j = 0; j < nHid; j++) {
-    for (let k = 0; k < nOut; k++) w.W2[j * nOut + k] = clamp(w.W2[j * nOut + k]! + step * h[j]! * (d2p[k]! - d2m[k]!), wMin, wMax);
+    for (let k = 0; k < nOut; k++) {
+      const keep = keeps(remedy, j * nOut + k) ? 1 : 0;
+      w.W2[j * nOut + k] = clamp(w.W2[j * nOut + k]! + keep * step * h[j]! * (d2p[k]! - d2m[k]!), wMin, wMax);
+    }
   }
   const d1 = new Int8Array(nHid);
   for (let j = 0; j < nHid; j++) {
@@ -178,7 +199,10 @@ export function trainSampleNumpy(shape: NbpShape, w: NbpWeights, x: ArrayLike<nu
     d1[j] = clamp(s * b[j]!, -1, 1);
   }
   for (let i = 0; i < nIn; i++) {
-    for (let j = 0; j < nHid; j++) w.W1[i * nHid + j] = clamp(w.W1[i * nHid + j]! + step * (x[i] ? 1 : 0) * d1[j]!, wMin, wMax);
+    for (let j = 0; j < nHid; j++) {
+      const keep = x[i] && d1[j] && keeps(remedy, w1Base + i * nHid + j) ? 1 : 0;
+      w.W1[i * nHid + j] = clamp(w.W1[i * nHid + j]! + step * keep * d1[j]!, wMin, wMax);
+    }
   }
   for (let e = 0; e < w.W2.length; e++) {
     w.P[e] = w.W2[e]!;
@@ -194,6 +218,6 @@ export function trainSampleNumpy(shape: NbpShape, w: NbpWeights, x: ArrayLike<nu
 }
 
 /** One training sample in the given semantics (the per-sample reference every engine is tested against). */
-export function trainSampleReference(semantics: Semantics, shape: NbpShape, w: NbpWeights, x: ArrayLike<number>, label: number): SampleTrace {
-  return semantics === 'loihi' ? trainSampleLoihi(shape, w, x, label) : trainSampleNumpy(shape, w, x, label);
+export function trainSampleReference(semantics: Semantics, shape: NbpShape, w: NbpWeights, x: ArrayLike<number>, label: number, remedy?: SampleRemedy): SampleTrace {
+  return semantics === 'loihi' ? trainSampleLoihi(shape, w, x, label, remedy) : trainSampleNumpy(shape, w, x, label, remedy);
 }

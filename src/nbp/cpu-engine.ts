@@ -15,6 +15,7 @@ import type { NbpShape, NbpWeights, Semantics } from './types.ts';
 import type { ActiveLists } from '../data/preprocess.ts';
 import { BINARY_THRESHOLD, LEARNING_STEP, SEMANTICS } from './algorithm.ts';
 import { countSample, emptyCounts, type MetricCounts } from './metrics.ts';
+import { FAITHFUL_PARAMS, keepUpdate, lrLevel, type RemedyParams } from './remedies.ts';
 import { instantiateKernels, kernelLayout, type KernelExports, type KernelLayout } from './wasm/kernels.ts';
 
 /** The weight range every engine accepts (Loihi's 8-bit mixed-sign weights). */
@@ -59,12 +60,21 @@ export class CpuReplicaEngine {
   trained = 0;
   updated = 0;
 
+  /** Remedy thresholds (FAITHFUL_PARAMS when none) and lr-halve's sample clock (see ./remedies.ts). */
+  private readonly rp: RemedyParams;
+  private sampleNo: number;
+  private readonly trainSize: number;
+
   constructor(
     readonly shape: NbpShape,
     readonly semantics: Semantics,
+    remedy?: { params: RemedyParams; samplesDone: number; trainSize: number },
   ) {
-    this.layout = kernelLayout(shape.nIn, shape.nHid);
-    this.k = instantiateKernels(this.layout);
+    this.rp = remedy?.params ?? FAITHFUL_PARAMS;
+    this.sampleNo = remedy?.samplesDone ?? 0;
+    this.trainSize = remedy?.trainSize ?? 1;
+    this.layout = kernelLayout(shape.nIn, shape.nHid, shape.nOut);
+    this.k = instantiateKernels(this.layout, shape.nHid);
     const buf = this.k.memory.buffer;
     const L = this.layout;
     this.w1 = new Int16Array(buf, L.w1, shape.nIn * L.nHidPad);
@@ -73,14 +83,15 @@ export class CpuReplicaEngine {
     this.dpv = new Int16Array(buf, L.dp, L.nHidPad);
     this.dmv = new Int16Array(buf, L.dm, L.nHidPad);
     this.blocksv = new Int32Array(buf, L.blocks, L.nHidPad / 8);
-    const n2 = shape.nHid * shape.nOut;
-    this.W2 = new Int32Array(n2);
+    // W2, P and M share the padded row stride nOutPad, so one index addresses all three.
+    const n2 = shape.nHid * L.nOutPad;
+    this.W2 = new Int32Array(buf, L.w2, n2);
     this.P = new Int32Array(n2);
     this.M = new Int32Array(n2);
-    this.hList = new Int32Array(shape.nHid);
+    this.hList = new Int32Array(buf, L.hlist, shape.nHid);
     this.d1List = new Int32Array(shape.nHid);
     this.blockMark = new Uint8Array(L.nHidPad / 8);
-    this.a2 = new Int32Array(shape.nOut);
+    this.a2 = new Int32Array(buf, L.a2, L.nOutPad);
     this.d2pList = new Int32Array(shape.nOut);
     this.d2mList = new Int32Array(shape.nOut);
   }
@@ -88,29 +99,39 @@ export class CpuReplicaEngine {
   /** Loads weights (validated: integers in [−256, 254]). */
   setWeights(w: NbpWeights): void {
     validateWeights(this.shape, w);
-    const { nIn, nHid } = this.shape;
+    const { nIn, nHid, nOut } = this.shape;
     const pad = this.layout.nHidPad;
+    const op = this.layout.nOutPad;
     this.w1.fill(0);
     for (let i = 0; i < nIn; i++) for (let j = 0; j < nHid; j++) this.w1[i * pad + j] = w.W1[i * nHid + j]!;
-    this.W2.set(w.W2);
-    this.P.set(w.P);
-    this.M.set(w.M);
+    this.W2.fill(0);
+    this.P.fill(0);
+    this.M.fill(0);
+    for (let j = 0; j < nHid; j++) {
+      for (let k = 0; k < nOut; k++) {
+        this.W2[j * op + k] = w.W2[j * nOut + k]!;
+        this.P[j * op + k] = w.P[j * nOut + k]!;
+        this.M[j * op + k] = w.M[j * nOut + k]!;
+      }
+    }
     const { wMin, wMax } = SEMANTICS.numpy;
     this.numpyNeedsClip = this.semantics === 'numpy' && [w.W1, w.W2].some((a) => a.some((v) => v < wMin || v > wMax));
   }
 
   /** Copies the weights out (numpy semantics: P = W2, M = −W2). */
   getWeights(): NbpWeights {
-    const { nIn, nHid } = this.shape;
+    const { nIn, nHid, nOut } = this.shape;
     const pad = this.layout.nHidPad;
+    const op = this.layout.nOutPad;
     const W1 = new Int32Array(nIn * nHid);
     for (let i = 0; i < nIn; i++) for (let j = 0; j < nHid; j++) W1[i * nHid + j] = this.w1[i * pad + j]!;
-    if (this.semantics === 'numpy') {
-      const M = new Int32Array(this.W2.length);
-      for (let e = 0; e < M.length; e++) M[e] = -this.W2[e]!;
-      return { W1, W2: this.W2.slice(), P: this.W2.slice(), M };
-    }
-    return { W1, W2: this.W2.slice(), P: this.P.slice(), M: this.M.slice() };
+    const unpad = (a: Int32Array, sign = 1) => {
+      const out = new Int32Array(nHid * nOut);
+      for (let j = 0; j < nHid; j++) for (let k = 0; k < nOut; k++) out[j * nOut + k] = sign * a[j * op + k]! || 0;
+      return out;
+    };
+    if (this.semantics === 'numpy') return { W1, W2: unpad(this.W2), P: unpad(this.W2), M: unpad(this.W2, -1) };
+    return { W1, W2: unpad(this.W2), P: unpad(this.P), M: unpad(this.M) };
   }
 
   /** Writes the sample's active-row addresses and runs the a1 kernel; returns the active count. */
@@ -126,21 +147,10 @@ export class CpuReplicaEngine {
     return count;
   }
 
-  /** h as a list of hidden indices and a2 = h·W2; returns the number of active hidden units. */
+  /** h as a list of hidden indices and a2 = h·W2 (wasm kernel); returns the number of active hidden units. */
   private forwardHidden(): number {
-    const { nHid, nOut } = this.shape;
-    const a1 = this.a1v;
-    const h = this.hList;
-    let nh = 0;
-    for (let j = 0; j < nHid; j++) if (a1[j]! > BINARY_THRESHOLD) h[nh++] = j;
-    const a2 = this.a2;
-    const W2 = this.W2;
-    a2.fill(0);
-    for (let q = 0; q < nh; q++) {
-      const row = h[q]! * nOut;
-      for (let k = 0; k < nOut; k++) a2[k]! += W2[row + k]!;
-    }
-    return nh;
+    const L = this.layout;
+    return this.k.hidden(L.a1, L.w2, L.a2, L.hlist);
   }
 
   /** Trains online on the samples `order` (indices into `lists`/`labels`), in order. */
@@ -155,19 +165,23 @@ export class CpuReplicaEngine {
     const hList = this.hList, d2pList = this.d2pList, d2mList = this.d2mList, d1List = this.d1List;
     const dp = this.dpv, dm = this.dmv, mark = this.blockMark, blocks = this.blocksv;
     const { wMin, wMax } = c;
+    const op = this.layout.nOutPad;
     const step = LEARNING_STEP;
+    const { targetHigh, targetLow, nonTargetLow } = this.rp;
     for (let n = 0; n < order.length; n++) {
       const s = order[n]!;
       const count = this.forwardA1(lists, s);
       const nh = this.forwardHidden();
       const label = labels[s]!;
+      const sampleNo = this.sampleNo++;
+      const level = lrLevel(this.rp, sampleNo, this.trainSize);
       let np = 0, nm = 0;
+      // Faithful: d2p = t ∧ ¬o ∧ (a > 0), d2m = o ∧ ¬t ∧ ¬(a > hi); remedies move the edges (./remedies.ts).
       for (let k = 0; k < nOut; k++) {
         const a = a2[k]!;
-        const o = a > BINARY_THRESHOLD;
         if (k === label) {
-          if (!o && a > 0) d2pList[np++] = k;
-        } else if (o && !(a > hi)) d2mList[nm++] = k;
+          if (!(a > targetHigh) && a > targetLow) d2pList[np++] = k;
+        } else if (a > nonTargetLow && !(a > hi)) d2mList[nm++] = k;
       }
       this.trained++;
       if (np === 0 && nm === 0) {
@@ -177,14 +191,14 @@ export class CpuReplicaEngine {
       this.updated++;
       // d1 lanes: loihi from P, M before the sample; numpy from W2 after its update.
       if (!loihi) {
-        this.updateW2Numpy(nh, np, nm);
+        this.updateW2Numpy(nh, np, nm, level, sampleNo);
         if (this.numpyNeedsClip) this.clipMatrix(W2);
       }
       let nd = 0;
       for (let j = 0; j < nHid; j++) {
         const v = a1[j]!;
         if (v <= 0 || v > hi) continue;
-        const r = j * nOut;
+        const r = j * op;
         if (loihi) {
           let s6 = 0, s10 = 0;
           for (let q = 0; q < np; q++) {
@@ -214,9 +228,11 @@ export class CpuReplicaEngine {
       }
       if (loihi) {
         for (let q = 0; q < nh; q++) {
-          const r = hList[q]! * nOut;
+          const r = hList[q]! * op;
+          const rl = hList[q]! * nOut;
           for (let t = 0; t < np; t++) {
             const e = r + d2pList[t]!;
+            if (level && !keepUpdate(level, sampleNo, rl + d2pList[t]!)) continue;
             let v = W2[e]! + step;
             W2[e] = v > wMax ? wMax : v;
             v = P[e]! + step;
@@ -226,6 +242,7 @@ export class CpuReplicaEngine {
           }
           for (let t = 0; t < nm; t++) {
             const e = r + d2mList[t]!;
+            if (level && !keepUpdate(level, sampleNo, rl + d2mList[t]!)) continue;
             let v = W2[e]! - step;
             W2[e] = v < wMin ? wMin : v;
             v = P[e]! - step;
@@ -244,7 +261,8 @@ export class CpuReplicaEngine {
             blocks[nb++] = blk * 16;
           }
         }
-        this.k.update(this.layout.rows, count, this.layout.blocks, nb, this.layout.dp, this.layout.dm, wMin, wMax);
+        if (level) this.updateW1Kept(lists, s, nd, level, sampleNo, wMin, wMax);
+        else this.k.update(this.layout.rows, count, this.layout.blocks, nb, this.layout.dp, this.layout.dm, wMin, wMax);
         for (let q = 0; q < nd; q++) {
           const j = d1List[q]!;
           dp[j] = 0;
@@ -257,21 +275,44 @@ export class CpuReplicaEngine {
   }
 
   /** numpy: W2 += 2·outer(h, d2p − d2m), clipped to ±254 (the rest of W2 is already inside after the first sample). */
-  private updateW2Numpy(nh: number, np: number, nm: number): void {
+  private updateW2Numpy(nh: number, np: number, nm: number, level = 0, sampleNo = 0): void {
+    const op = this.layout.nOutPad;
     const nOut = this.shape.nOut;
     const { wMin, wMax } = SEMANTICS.numpy;
     const W2 = this.W2;
     for (let q = 0; q < nh; q++) {
-      const r = this.hList[q]! * nOut;
+      const r = this.hList[q]! * op;
+      const rl = this.hList[q]! * nOut;
       for (let t = 0; t < np; t++) {
         const e = r + this.d2pList[t]!;
+        if (level && !keepUpdate(level, sampleNo, rl + this.d2pList[t]!)) continue;
         const v = W2[e]! + LEARNING_STEP;
         W2[e] = v > wMax ? wMax : v;
       }
       for (let t = 0; t < nm; t++) {
         const e = r + this.d2mList[t]!;
+        if (level && !keepUpdate(level, sampleNo, rl + this.d2mList[t]!)) continue;
         const v = W2[e]! - LEARNING_STEP;
         W2[e] = v < wMin ? wMin : v;
+      }
+    }
+  }
+
+  /** lr-halve: the W1 update of phases 7/11 in plain JS, each synapse (i, j) applying it only if kept (./remedies.ts). */
+  private updateW1Kept(lists: ActiveLists, s: number, nd: number, level: number, sampleNo: number, wMin: number, wMax: number): void {
+    const { nHid, nOut } = this.shape;
+    const pad = this.layout.nHidPad;
+    const w1 = this.w1, dp = this.dpv, dm = this.dmv, d1 = this.d1List, idx = lists.indices;
+    const base = nHid * nOut;
+    for (let p = lists.offsets[s]!; p < lists.offsets[s + 1]!; p++) {
+      const i = idx[p]!;
+      for (let q = 0; q < nd; q++) {
+        const j = d1[q]!;
+        if (!keepUpdate(level, sampleNo, base + i * nHid + j)) continue;
+        let v = w1[i * pad + j]! + dp[j]!;
+        v = v < wMin ? wMin : v > wMax ? wMax : v;
+        v += dm[j]!;
+        w1[i * pad + j] = v < wMin ? wMin : v > wMax ? wMax : v;
       }
     }
   }

@@ -6,6 +6,16 @@ import type { ActiveLists } from '../data/preprocess.ts';
 import type { NbpShape, NbpWeights, Semantics } from './types.ts';
 import { CpuReplicaEngine } from './cpu-engine.ts';
 import { addCounts, emptyCounts, type MetricCounts } from './metrics.ts';
+import type { RemedyParams } from './remedies.ts';
+
+/** What a host's training engines need for opt-in remedies (./remedies.ts); absent = faithful. */
+export interface HostRemedy {
+  params: RemedyParams;
+  /** Samples per replica already trained (lr-halve's clock continues across --resume). */
+  samplesDone: number;
+  /** Training-set size (lr-halve's epoch length). */
+  trainSize: number;
+}
 
 /** One evaluation job: a replica held by this host (id) or explicit weights, on samples [start, end). */
 export interface EvalJob {
@@ -17,7 +27,7 @@ export interface EvalJob {
 
 /** Requests a host serves. Typed arrays in lists/labels should sit on SharedArrayBuffers (no copies). */
 export type HostRequest =
-  | { op: 'init'; shape: NbpShape; semantics: Semantics; lists: ActiveLists; labels: Uint8Array }
+  | { op: 'init'; shape: NbpShape; semantics: Semantics; lists: ActiveLists; labels: Uint8Array; remedy?: HostRemedy }
   | { op: 'add'; id: number; weights: NbpWeights }
   | { op: 'train'; orders: Array<{ id: number; order: Uint32Array }> }
   | { op: 'data'; key: number; lists: ActiveLists; labels: Uint8Array }
@@ -36,6 +46,7 @@ export interface HostStats {
 export class ReplicaHost {
   private shape: NbpShape | null = null;
   private semantics: Semantics = 'loihi';
+  private remedy: HostRemedy | undefined;
   private train: { lists: ActiveLists; labels: Uint8Array } | null = null;
   private readonly engines = new Map<number, CpuReplicaEngine>();
   private readonly datasets = new Map<number, { lists: ActiveLists; labels: Uint8Array }>();
@@ -47,10 +58,11 @@ export class ReplicaHost {
       case 'init':
         this.shape = req.shape;
         this.semantics = req.semantics;
+        this.remedy = req.remedy;
         this.train = { lists: req.lists, labels: req.labels };
         return null;
       case 'add': {
-        const e = new CpuReplicaEngine(this.need(), this.semantics);
+        const e = new CpuReplicaEngine(this.need(), this.semantics, this.remedy);
         e.setWeights(req.weights);
         this.engines.set(req.id, e);
         return null;

@@ -20,7 +20,7 @@ export interface BackendSelection {
   ctx?: GpuContext;
 }
 
-/** What src/nbp/webgpu/trainer.ts exports. */
+/** What src/nbp/webgpu/trainer.ts exports (the part used here). */
 export interface WebgpuTrainerModule {
   createWebgpuFusedTrainer(opts: FusedTrainerOptions, ctx?: GpuContext): Promise<FusedTrainer>;
 }
@@ -56,8 +56,7 @@ export async function selectBackend(requested: BackendChoice, acquire: () => Pro
   return { backend: 'webgpu', reason: `hardware WebGPU adapter '${desc}'`, ctx };
 }
 
-// Non-literal specifiers: these modules belong to other parts of synfire and are loaded only when chosen.
-const WEBGPU_TRAINER = './webgpu/trainer.ts';
+// The circuit engine belongs to another part of synfire: a non-literal specifier loads it only when chosen.
 const CIRCUIT_ENGINE = './circuit/engine.ts';
 
 async function load<T>(spec: string, what: string): Promise<T> {
@@ -78,7 +77,7 @@ export async function createTrainer(engine: EngineName, sel: BackendSelection, o
     return mod.createCircuitTrainer(opts, sel.ctx ? { backend: sel.backend, ctx: sel.ctx, threads } : { backend: sel.backend, threads });
   }
   if (sel.backend === 'webgpu') {
-    const mod = await load<WebgpuTrainerModule>(WEBGPU_TRAINER, 'the WebGPU fused trainer');
+    const mod: WebgpuTrainerModule = await import('./webgpu/trainer.ts');
     return mod.createWebgpuFusedTrainer(opts, sel.ctx);
   }
   return createCpuFusedTrainer(opts, { threads });

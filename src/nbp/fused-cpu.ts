@@ -10,7 +10,7 @@ import { activeLists } from '../data/preprocess.ts';
 import { validateWeights } from './cpu-engine.ts';
 import { ReplicaHost, sumByReplica, type EvalJob, type HostRequest, type HostStats } from './cpu-host.ts';
 import { metricsFromCounts, type MetricCounts } from './metrics.ts';
-import { validateRemedies } from './remedies.ts';
+import { remedyParams, validateRemedies } from './remedies.ts';
 
 /** CPU-specific options. */
 export interface CpuTrainerOptions {
@@ -107,13 +107,14 @@ export async function createCpuFusedTrainer(opts: FusedTrainerOptions, cpu: CpuT
   if (replicas < 1) throw new Error('createCpuFusedTrainer: at least one replica (initial weights) is needed');
   if (opts.train.nIn !== shape.nIn) throw new Error(`createCpuFusedTrainer: training set ${opts.train.name} has ${opts.train.nIn} inputs, the network ${shape.nIn}`);
   opts.initial.forEach((w, r) => validateWeights(shape, w, `replica ${r} initial weights`));
-  if (validateRemedies(opts.remedies)) throw new Error('the CPU engine implements no remedies yet');
+  const remedies = validateRemedies(opts.remedies);
+  const remedy = remedies ? { params: remedyParams(remedies), samplesDone: opts.samplesDone ?? 0, trainSize: opts.train.n } : undefined;
   const isNode = typeof process !== 'undefined' && !!process.versions?.node;
   const threads = isNode ? Math.max(0, Math.floor(cpu.threads ?? 0)) : 0;
   const hosts: HostHandle[] = threads === 0 ? [inlineHost()] : await Promise.all(Array.from({ length: threads }, () => workerHost()));
   const owner = (r: number) => r % hosts.length;
   const train = sharedData(opts.train);
-  await Promise.all(hosts.map((h) => h.request({ op: 'init', shape, semantics, lists: train.lists, labels: train.labels })));
+  await Promise.all(hosts.map((h) => h.request({ op: 'init', shape, semantics, lists: train.lists, labels: train.labels, ...(remedy ? { remedy } : {}) })));
   await Promise.all(opts.initial.map((w, r) => hosts[owner(r)]!.request({ op: 'add', id: r, weights: w })));
 
   const datasets = new WeakMap<EncodedDataset, number>();

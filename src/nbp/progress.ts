@@ -47,13 +47,13 @@ export function progressSink(stream: NodeJS.WriteStream = process.stderr, everyS
   }
   let total = 0;
   let last = 0;
-  const t0 = Date.now();
+  let t0 = Date.now();
   let done0 = 0;
   return {
     start(t, done) {
       total = t;
       done0 = done;
-      last = Date.now();
+      t0 = last = Date.now();
     },
     update(done, rate, epoch) {
       const now = Date.now();

@@ -20,8 +20,84 @@ export interface RemedyDefinition {
   integer?: boolean;
 }
 
-/** The registry (empty until remedies are added). */
-export const REMEDIES: Readonly<Record<string, RemedyDefinition>> = {};
+/**
+ * The registry. Costs on the chip are spelled out in docs/accuracy.md; in short:
+ * - output-floor: one gate weight (o^<'s threshold bias), no new neurons or synapses.
+ * - margin: two more threshold copies of the output layer (2×10 neurons, 2×4000 plastic synapses) unless
+ *   margin = 512, which reuses o^< and o^> (rewiring only).
+ * - lr-halve: a learning-rate schedule by stochastic rounding of a smaller step; on chip the 3 W1 and 5 W2
+ *   copies would need shared random draws (or the host rewrites the rule's step between epochs).
+ */
+export const REMEDIES: Readonly<Record<string, RemedyDefinition>> = {
+  'output-floor': {
+    description:
+      'lower edge of the OUTPUT surrogate derivative moves from a2 > 0 to a2 > -VALUE, so a target output whose potential is negative still gets d2p and a silent ("dead") class can recover',
+    kind: 'number',
+    range: [0, 1 << 20],
+    integer: true,
+  },
+  margin: {
+    description:
+      'targets are trained until a2 > 512 + VALUE and non-targets until a2 <= 512 - VALUE (instead of a2 > 512 / a2 <= 512): a margin around the output threshold',
+    kind: 'number',
+    range: [0, 512],
+    integer: true,
+  },
+  'lr-halve': {
+    description:
+      'learning-rate schedule: every VALUE epochs the chance that a synapse applies its +-2 update halves (stochastic rounding of a step 2/2^level, level <= 5), deterministic per (sample number, synapse)',
+    kind: 'number',
+    range: [1, 1000],
+    integer: true,
+  },
+};
+
+/** Remedy settings turned into the numbers the per-sample algorithm uses (the faithful values when off). */
+export interface RemedyParams {
+  /** d2p needs a2 <= targetHigh (faithful: 512, i.e. o = 0). */
+  targetHigh: number;
+  /** d2p needs a2 > targetLow (faithful: 0, the box's lower edge o^<). */
+  targetLow: number;
+  /** d2m needs a2 > nonTargetLow (faithful: 512, i.e. o = 1). */
+  nonTargetLow: number;
+  /** Epochs per halving of the update probability; 0 = off (every update applies). */
+  lrHalveEpochs: number;
+}
+
+/** The faithful algorithm's values. */
+export const FAITHFUL_PARAMS: Readonly<RemedyParams> = { targetHigh: 512, targetLow: 0, nonTargetLow: 512, lrHalveEpochs: 0 };
+
+/** The per-sample parameters of validated settings. */
+export function remedyParams(settings: RemedySettings | undefined): RemedyParams {
+  const num = (name: string): number => (typeof settings?.[name] === 'number' ? (settings[name] as number) : 0);
+  const margin = num('margin');
+  return { targetHigh: 512 + margin, targetLow: 0 - num('output-floor') || 0, nonTargetLow: 512 - margin, lrHalveEpochs: num('lr-halve') };
+}
+
+/** The largest halving level of lr-halve (update probability 1/32). */
+export const MAX_LR_LEVEL = 5;
+
+/** lr-halve's level for the sample numbered `sampleNo` (0-based, per replica) with `trainSize` samples per epoch. */
+export function lrLevel(p: RemedyParams, sampleNo: number, trainSize: number): number {
+  if (p.lrHalveEpochs <= 0) return 0;
+  return Math.min(MAX_LR_LEVEL, Math.floor(Math.floor(sampleNo / trainSize) / p.lrHalveEpochs));
+}
+
+/** A 32-bit integer hash of (sample number, synapse index): the shared random draw of lr-halve. */
+export function synapseDraw(sampleNo: number, index: number): number {
+  let h = Math.imul((sampleNo | 0) ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(index | 0, 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
+  h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * Whether synapse `index` applies its update in sample `sampleNo` at halving level `level` (probability 2^-level).
+ * Synapse indices: W2 (and its copies P, M) element j·nOut + k; W1 element nHid·nOut + i·nHid + j.
+ */
+export function keepUpdate(level: number, sampleNo: number, index: number): boolean {
+  return level === 0 || (synapseDraw(sampleNo, index) & ((1 << level) - 1)) === 0;
+}
 
 /** Validated remedy settings, as carried by FusedTrainerOptions.remedies and recorded in checkpoints. */
 export type RemedySettings = Readonly<Record<string, number | boolean>>;

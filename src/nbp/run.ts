@@ -30,7 +30,8 @@ export interface RunOptions {
   epochs?: number;
   samples?: number;
   seed?: number;
-  engine: string;
+  /** 'fused' (default) or 'circuit'; on --resume, the checkpoint's. */
+  engine?: string;
   semantics?: Semantics;
   replicas?: number;
   initWeights?: string;
@@ -39,7 +40,7 @@ export interface RunOptions {
   resume: boolean;
   remedies?: RemedySettings;
   /** Creates the trainer once the run's options are known. */
-  createTrainer(options: { shape: NbpShape; semantics: Semantics; train: EncodedDataset; initial: NbpWeights[]; remedies?: RemedySettings }): Promise<FusedTrainer>;
+  createTrainer(options: { engine: string; shape: NbpShape; semantics: Semantics; train: EncodedDataset; initial: NbpWeights[]; remedies?: RemedySettings; samplesDone?: number }): Promise<FusedTrainer>;
   progress: ProgressSink;
   /** Extra fields recorded in DIR/config.json and on every metrics line (backend, ...); read after createTrainer. */
   describe?: Record<string, string | number | null>;
@@ -112,7 +113,7 @@ function plan(o: RunOptions): Plan {
   }
   const config: RunConfig = {
     dataset: name,
-    engine: o.engine,
+    engine: o.engine ?? ckpt?.config.engine ?? 'fused',
     semantics,
     seed,
     replicas,
@@ -120,7 +121,7 @@ function plan(o: RunOptions): Plan {
     trainSize: train.n,
     initWeightsSha256: o.initWeights ? fileSha256(o.initWeights) : null,
     orderSha256: o.order ? fileSha256(o.order) : null,
-    remedies: o.remedies ?? null,
+    remedies: o.remedies ?? ckpt?.config.remedies ?? null,
   };
   if (ckpt) {
     const diff = configDifferences(ckpt.config, config);
@@ -168,7 +169,7 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
   mkdirSync(o.out, { recursive: true });
   const metricsFile = join(o.out, 'metrics.jsonl');
   truncateMetrics(metricsFile, p.progress.samples);
-  const trainer = await o.createTrainer({ shape: config.shape, semantics: config.semantics, train, initial: p.initial, ...(o.remedies ? { remedies: o.remedies } : {}) });
+  const trainer = await o.createTrainer({ engine: config.engine, shape: config.shape, semantics: config.semantics, train, initial: p.initial, ...(config.remedies ? { remedies: config.remedies, samplesDone: p.progress.samples } : {}) });
   writeFileSync(join(o.out, 'config.json'), JSON.stringify({ ...config, epochs: p.epochs, samples: o.samples ?? null, ...o.describe }, null, 2) + '\n');
   let interrupted = false;
   const onSigint = () => {

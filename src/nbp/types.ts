@@ -81,4 +81,6 @@ export interface FusedTrainerOptions {
   initial: NbpWeights[];
   /** Opt-in accuracy remedies (documented in src/nbp/remedies.ts); undefined = the faithful algorithm. */
   remedies?: Readonly<Record<string, number | boolean>>;
+  /** Samples per replica trained before these weights (a resumed run): continues schedules such as lr-halve. */
+  samplesDone?: number;
 }

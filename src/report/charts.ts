@@ -41,7 +41,7 @@ export function mseChart(rows: readonly MetricsRow[], title = 'Test MSE per half
 /** A weight histogram as a plot spec. */
 export function histogramChart(h: WeightHistogram, index: number): HistogramSpec {
   return {
-    title: `${h.matrix}, replica ${h.replica} (n=${h.count}, mean ${h.mean.toFixed(1)}, range ${h.min}..${h.max})`,
+    title: `${h.matrix} · replica ${h.replica} · mean ${h.mean.toFixed(1)} · ${h.min}..${h.max}`,
     xLabel: 'weight',
     color: PALETTE[index % PALETTE.length]!,
     bins: h.bins,

@@ -1,7 +1,15 @@
-/** Weight histograms of a run's checkpoints (PROVISIONAL until the checkpoint format lands). */
-import type { WeightHistogram } from './data.ts';
+/** Weight histograms of a run's checkpoint (Node: reads DIR/checkpoint.json through src/nbp/checkpoint.ts). */
+import { hasCheckpoint, readCheckpoint } from '../nbp/checkpoint.ts';
+import { weightHistogram, type WeightHistogram } from './data.ts';
 
-/** Reads the latest checkpoint of every replica in DIR and bins its weight matrices. */
+/** Bins W1 and W2 of every replica in DIR/checkpoint.json (P and M are ±W2ᵀ copies and would repeat W2). */
 export async function checkpointHistograms(dir: string): Promise<{ histograms: WeightHistogram[]; notes: string[] }> {
-  return { histograms: [], notes: [`checkpoint reading not wired yet (${dir})`] };
+  if (!hasCheckpoint(dir)) return { histograms: [], notes: [`No checkpoint.json in ${dir}: no weight histograms.`] };
+  const ckpt = readCheckpoint(dir);
+  const histograms: WeightHistogram[] = [];
+  for (const r of ckpt.replicas) {
+    histograms.push(weightHistogram('W1', r.replica, r.weights.W1));
+    histograms.push(weightHistogram('W2', r.replica, r.weights.W2));
+  }
+  return { histograms, notes: [`Weights from checkpoint.json after ${ckpt.progress.samples} training samples (epoch ${ckpt.progress.epoch}, saved ${ckpt.savedAt}).`] };
 }

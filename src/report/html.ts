@@ -8,7 +8,7 @@ body { font: 14px/1.45 system-ui, sans-serif; margin: 24px auto; max-width: 1180
 h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 17px; margin-top: 28px; border-bottom: 1px solid #ddd; }
 .meta, .note { color: #555; font-size: 12.5px; }
 canvas { width: 100%; height: 320px; display: block; border: 1px solid #e2e2e2; margin: 8px 0; }
-canvas.raster { height: 520px; } canvas.hist { height: 220px; }
+canvas.raster { height: 640px; } ol.phases { columns: 2; font-size: 12px; } canvas.hist { height: 220px; }
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(360px, 1fr)); gap: 8px 16px; }
 table { border-collapse: collapse; font-size: 12.5px; margin: 8px 0; } td, th { border: 1px solid #ddd; padding: 3px 7px; text-align: left; }
 th { background: #f5f5f5; } tr.total td { font-weight: 600; } tr.paper td { background: #fff6e0; font-weight: 600; }
@@ -39,6 +39,17 @@ function configTable(config: Record<string, unknown> | null): string {
   return `<details><summary>Run configuration</summary><table>${rows.join('')}</table></details>`;
 }
 
+function phaseLegend(labels: string[] | undefined): string {
+  if (!labels?.length) return '';
+  return `<ol class="note phases" start="0">${labels.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ol>`;
+}
+
+function perStepTable(e: NonNullable<ReportData['energy']>): string {
+  if (!e.perStep.length) return '';
+  const rows = e.perStep.map((s, t) => `<tr><td>${t}</td><td>${fmtNum(s.spikes)}</td><td>${fmtNum(s.synOps)}</td><td>${fmtNum(s.messages)}</td><td>${fmtNum(s.learnVisited)}</td></tr>`);
+  return `<details><summary>Events per timestep (phase)</summary><table><thead><tr><th>step</th><th>spikes</th><th>synaptic ops</th><th>messages</th><th>learning updates (visited)</th></tr></thead><tbody>${rows.join('')}</tbody></table></details>`;
+}
+
 /** The whole report as one HTML string; `script` is the bundled drawing code (src/report/page.ts). */
 export function renderReportHtml(data: ReportData, script: string): string {
   const h = data.histograms;
@@ -55,13 +66,13 @@ ${data.notes.length ? `<ul class="note">${data.notes.map((n) => `<li>${escapeHtm
 <div class="grid"><canvas id="chart-accuracy" data-plot="accuracy"></canvas><canvas id="chart-mse" data-plot="mse"></canvas></div>
 ${finalMetricsTable(data)}
 <h2>Spike raster of one training sample</h2>
-${data.raster ? '<canvas id="chart-raster" class="raster" data-plot="raster"></canvas>' : '<p class="note">No raster in this run directory.</p>'}
+${data.raster ? `<canvas id="chart-raster" class="raster" data-plot="raster"></canvas>${phaseLegend(data.raster.stepLabels)}` : '<p class="note">No raster in this run directory.</p>'}
 <h2>Weight histograms</h2>
 ${h.length ? `<div class="grid">${h.map((_, i) => `<canvas id="chart-hist-${i}" class="hist" data-plot="histogram" data-index="${i}"></canvas>`).join('')}</div>` : '<p class="note">No checkpoint weights found.</p>'}
 <h2>Benchmarks</h2>
 ${benchTableHtml(data.bench)}
 <h2>What this would cost on Loihi</h2>
-${data.energy ? energyTableHtml(data.energy, 'synfire event counts of this run\'s circuit') : '<p class="note">No estimate (needs a raster of the circuit).</p>'}
+${data.energy ? energyTableHtml(data.energy, `synfire's event counts of the circuit for ${data.energy.samples} recorded training sample(s) of this run`) + perStepTable(data.energy) : '<p class="note">No estimate (needs a raster of the circuit).</p>'}
 <script type="application/json" id="synfire-report-data">${scriptJson(data)}</script>
 <script>${script.replace(/<\/script/gi, '<\\/script')}</script>
 </body></html>

@@ -163,22 +163,60 @@ export function drawLineChart(canvas: HTMLCanvasElement, spec: LineChartSpec): v
   });
 }
 
+/** The head of a phase label: the text before its first ':' or '(' ("W2 potentiation (reward): ..." -> "W2 potentiation"). */
+function shortLabel(label: string): string {
+  return label.split(/[:(]/)[0]!.trim() || label;
+}
+
+/** Truncates text with an ellipsis to fit `width` pixels. */
+function fitText(ctx: CanvasRenderingContext2D, text: string, width: number): string {
+  if (ctx.measureText(text).width <= width) return text;
+  let n = text.length;
+  while (n > 1 && ctx.measureText(text.slice(0, n) + '…').width > width) n--;
+  return text.slice(0, n) + '…';
+}
+
+/** Merges single-neuron populations named like gates (g00, g01, ...) into one 'gates' row block, index = gate number. */
+export function mergeGates(spec: RasterSpec): RasterSpec {
+  const gate = /^g(\d+)$/;
+  const gates = spec.populations.filter((p) => p.size === 1 && gate.test(p.name));
+  if (gates.length < 2) return spec;
+  const merged: RasterPopulation = {
+    name: 'gates',
+    size: Math.max(...gates.map((g) => Number(gate.exec(g.name)![1]))) + 1,
+    spikes: gates.flatMap((g) => g.spikes.map(([s]) => [s, Number(gate.exec(g.name)![1])] as [number, number])),
+  };
+  return { ...spec, populations: [...spec.populations.filter((p) => !gates.includes(p)), merged] };
+}
+
+/**
+ * Pixel heights of stacked row blocks: proportional to size, but at least `min` px each (so that a 10-unit output
+ * population stays visible and labelled next to 400-unit layers); the large blocks share what is left.
+ */
+export function bandHeights(sizes: readonly number[], total: number, min: number): number[] {
+  const fixed = new Set<number>();
+  for (;;) {
+    const free = total - fixed.size * min;
+    const rest = sizes.reduce((n, s, i) => n + (fixed.has(i) ? 0 : s), 0);
+    const next = sizes.findIndex((s, i) => !fixed.has(i) && (rest ? (s / rest) * free : 0) < min);
+    if (next < 0 || fixed.size === sizes.length) return sizes.map((s, i) => (fixed.has(i) ? min : rest ? (s / rest) * free : 0));
+    fixed.add(next);
+  }
+}
+
 /** Draws a spike raster: one row per neuron, populations stacked and labelled, alternate steps shaded. */
-export function drawRaster(canvas: HTMLCanvasElement, spec: RasterSpec): void {
+export function drawRaster(canvas: HTMLCanvasElement, input: RasterSpec): void {
+  const spec = mergeGates(input);
   const { ctx, width: w, height: h } = prepare(canvas);
   const left = 96;
-  const bottom = 44;
+  const bottom = 52;
   const plotW = w - left - MARGIN.right;
   const plotH = h - MARGIN.top - bottom;
   ctx.fillStyle = '#111';
   ctx.font = 'bold 13px system-ui, sans-serif';
   ctx.fillText(spec.title, left, 18);
   ctx.font = FONT;
-  const rows = spec.populations.reduce((n, p) => n + p.size, 0) || 1;
-  // Small populations (gates, outputs) get a minimum height so that their spikes stay visible.
-  const minRows = rows / 16;
-  const heights = spec.populations.map((p) => Math.max(p.size, minRows));
-  const total = heights.reduce((a, b) => a + b, 0) || 1;
+  const bands = bandHeights(spec.populations.map((p) => p.size), plotH, 13);
   const colW = plotW / Math.max(spec.steps, 1);
   for (let t = 0; t < spec.steps; t++) {
     ctx.fillStyle = t % 2 ? '#f3f3f3' : '#ffffff';
@@ -187,12 +225,12 @@ export function drawRaster(canvas: HTMLCanvasElement, spec: RasterSpec): void {
     ctx.textAlign = 'center';
     ctx.fillText(String(t), left + (t + 0.5) * colW, MARGIN.top + plotH + 13);
     const label = spec.stepLabels?.[t];
-    if (label) ctx.fillText(label.length > 10 ? label.slice(0, 9) + '…' : label, left + (t + 0.5) * colW, MARGIN.top + plotH + 27);
+    if (label) ctx.fillText(fitText(ctx, shortLabel(label), colW - 4), left + (t + 0.5) * colW, MARGIN.top + plotH + 27);
   }
   ctx.fillText('timestep (phase)', left + plotW / 2, h - 4);
   let base = MARGIN.top + plotH;
   spec.populations.forEach((pop, i) => {
-    const bandH = (heights[i]! / total) * plotH;
+    const bandH = bands[i]!;
     const top = base - bandH;
     ctx.strokeStyle = '#ddd';
     ctx.beginPath();

@@ -53,6 +53,27 @@ describe('deriveChecks', () => {
     ]);
   });
 
+  it('pairs across ignored sizes and names string extras in the id', () => {
+    const results = [
+      result({ benchmark: 'nbp', backend: 'cpu', sizes: { replicas: 3, samples: 5000 }, samplesPerS: 60000, extra: { phase: 'train', threads: 2 } }),
+      result({ benchmark: 'nbp', backend: 'webgpu', sizes: { replicas: 3, samples: 1000 }, samplesPerS: 1500, extra: { phase: 'train', threads: null } }),
+      result({ benchmark: 'nbp', backend: 'cpu', sizes: { replicas: 3, samples: 10000 }, samplesPerS: 3e5, extra: { phase: 'infer' } }),
+      result({ benchmark: 'nbp', backend: 'webgpu', sizes: { replicas: 3, samples: 10000 }, samplesPerS: 3e4, extra: { phase: 'infer' } }),
+    ];
+    const rule = { benchmark: 'nbp', metric: 'samplesPerS' as const, axis: 'backend' as const, numerator: 'webgpu', denominator: 'cpu' };
+    // Without ignoreSizes only the inference pair (same sample count) pairs up.
+    expect(deriveChecks(results, [rule], []).map((c) => c.id)).toEqual(['nbp replicas=3 samples=10000 phase=infer: webgpu/cpu samplesPerS']);
+    const checks = deriveChecks(results, [{ ...rule, ignoreSizes: ['samples'] }], []);
+    expect(checks.map((c) => [c.id, c.baseline])).toEqual([
+      ['nbp replicas=3 phase=train: webgpu/cpu samplesPerS', 0.025],
+      ['nbp replicas=3 phase=infer: webgpu/cpu samplesPerS', 0.1],
+    ]);
+    const b = { tolerance: 0.3, counterTolerance: 0, checks };
+    expect(compareWithBaseline(b, results).passed).toBe(true);
+    const slower = results.map((r) => (r.backend === 'webgpu' && r.extra?.phase === 'infer' ? { ...r, samplesPerS: 1e4 } : r));
+    expect(compareWithBaseline(b, slower).regressions.map((r) => r.id)).toEqual(['nbp replicas=3 phase=infer: webgpu/cpu samplesPerS']);
+  });
+
   it('skips a configuration whose partner is missing', () => {
     const results = run().filter((r) => !(r.benchmark === 'core' && r.backend === 'cpu' && r.sizes.neurons === 4000));
     expect(deriveChecks(results, RATIOS, []).map((c) => c.id)).toEqual([

@@ -146,7 +146,8 @@ describe('saturation: weights at the bounds', () => {
   it('numpy: the first sample of a call clips whole matrices to ±254, as numpy_simulation.py does', async () => {
     const initial = [weightsAtBounds(31), weightsAtBounds(32)];
     const orders = [shuffled(train.n, 10).slice(0, 200), shuffled(train.n, 11).slice(0, 200)];
-    const { webgpu, cpu } = await trainBoth('numpy', initial, orders, [150, 50], { samplesPerDispatch: 1000 });
+    // workgroupSize 32 < 50 groups of 8 hidden units: some threads own two groups.
+    const { webgpu, cpu } = await trainBoth('numpy', initial, orders, [150, 50], { workgroupSize: 32, samplesPerDispatch: 1000 });
     try {
       for (let r = 0; r < 2; r++) {
         const got = await webgpu.getWeights(r);
@@ -162,7 +163,27 @@ describe('saturation: weights at the bounds', () => {
   });
 });
 
-describe('weights, inference blocks and errors', () => {
+describe('weights, shapes, inference blocks and errors', () => {
+  it('a hidden layer that is not a multiple of 8 (padding units stay out of every sum and update)', async () => {
+    const odd: NbpShape = { nIn: 400, nHid: 37, nOut: 10 };
+    for (const semantics of ['loihi', 'numpy'] as const) {
+      const initial = [glorotInit(odd, 61)];
+      const order = shuffled(train.n, 12).slice(0, 150);
+      const webgpu = await createWebgpuFusedTrainer({ shape: odd, semantics, train, initial }, ctx);
+      try {
+        await webgpu.train([order]);
+        const w = cloneWeights(initial[0]!);
+        for (const s of order) trainSampleReference(semantics, odd, w, train.x.subarray(s * 400, (s + 1) * 400), train.labels[s]!);
+        const got = await webgpu.getWeights(0);
+        expectSameWeights(got, w, `${semantics} 400-37-10`);
+        expect(changedEntries(got.W1, initial[0]!.W1)).toBeGreaterThan(100);
+        expect((await webgpu.evaluate(test))[0]).toEqual(evaluateReference(odd, got, test));
+      } finally {
+        webgpu.dispose();
+      }
+    }
+  });
+
   it('setWeights/getWeights round-trip; odd inference block sizes give the reference tallies', async () => {
     const initial = [glorotInit(shape, 41)];
     const webgpu = await createWebgpuFusedTrainer({ shape, semantics: 'loihi', train, initial }, ctx, { samplesPerBlock: 7 });

@@ -5,7 +5,7 @@
  */
 import { parseLearningRule, type CompiledLearningRule } from '../../loihi/learning.ts';
 import { applyWeightExp, quantizeWeight } from '../../loihi/synapse.ts';
-import { RANGES } from '../../loihi/constants.ts';
+import { POW2, RANGES } from '../../loihi/constants.ts';
 import { learningBounds } from '../../network/validate.ts';
 import type { Projection } from '../../network/types.ts';
 
@@ -148,7 +148,7 @@ export class CpuProjection {
     let events = 0;
     if (e >= 0) {
       // G << e distributes over the sum, so each synapse can add W << e directly.
-      const scale = 2 ** e;
+      const scale = POW2[e]!;
       for (let k = 0; k < count; k++) {
         const pre = spiking[k]!;
         const end = rowStart[pre + 1]!;

@@ -10,8 +10,15 @@ import { renderReportHtml } from '../../report/html.ts';
 import { bundleForBrowser } from '../../report/bundle.ts';
 import { checkpointHistograms } from '../../report/checkpoints.ts';
 import { circuitEnergy } from '../../report/energy-run.ts';
+import { DAVIES_2018, SANAFE_2025 } from '../../bench/energy.ts';
 
-const USAGE = 'usage: synfire report DIR [--out FILE] [--sample K] [--bench FILE]... [--title TEXT] [--no-energy]';
+const USAGE = `usage: synfire report DIR [--out FILE] [--sample K] [--bench FILE]... [--title TEXT] [--costs table2|sanafe] [--no-energy]
+
+  DIR        a training run (synfire train --out DIR): metrics.jsonl, checkpoint.json, config.json
+  --out      the HTML file (default DIR/report.html); it is self-contained
+  --sample   which DIR/raster-sample-K.json to draw (default: the lowest K; write one with synfire raster DIR --sample K)
+  --bench    benchmark results (synfire bench --json FILE) for the table; DIR/bench*.json are always read
+  --costs    Loihi per-event costs of the estimate: table2 (Davies 2018, default) or sanafe (silicon fit)`;
 
 function gitCommit(): string | null {
   try {
@@ -36,6 +43,7 @@ export async function run(argv: string[]): Promise<number> {
       bench: { type: 'string', multiple: true },
       title: { type: 'string' },
       'no-energy': { type: 'boolean' },
+      costs: { type: 'string', default: 'table2' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -50,6 +58,8 @@ export async function run(argv: string[]): Promise<number> {
     sample = Number(values.sample);
     if (!Number.isInteger(sample) || sample < 0) throw new UsageError(`--sample must be a non-negative integer, got '${values.sample}'`);
   }
+  const costs = values.costs === 'table2' ? DAVIES_2018 : values.costs === 'sanafe' ? SANAFE_2025 : undefined;
+  if (!costs) throw new UsageError(`--costs must be table2 or sanafe, got '${values.costs}'`);
   const pkg = (await import('../../../package.json', { with: { type: 'json' } })).default as { version: string };
   const data = await loadRunDir(dir, {
     sample,
@@ -60,7 +70,7 @@ export async function run(argv: string[]): Promise<number> {
     histograms: checkpointHistograms,
   });
   if (!values['no-energy']) {
-    const energy = await circuitEnergy(dir, data);
+    const energy = await circuitEnergy(dir, data, costs);
     data.energy = energy.estimate;
     data.notes.push(...energy.notes);
   }

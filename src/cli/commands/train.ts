@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.ts';
 import { acquireGpu } from '../../backends/webgpu/device.ts';
 import { DATASETS, type DatasetName } from '../../data/preprocess.ts';
-import { createTrainer, defaultThreads, selectBackend, type BackendChoice, type BackendSelection } from '../../nbp/engines.ts';
+import { createTrainer, defaultThreads, selectBackend, type BackendChoice, type BackendSelection, type EngineName } from '../../nbp/engines.ts';
 import { accuracyTable, runTraining } from '../../nbp/run.ts';
 import { progressSink } from '../../nbp/progress.ts';
 import { parseRemedyArgs } from '../../nbp/remedies.ts';
@@ -25,7 +25,7 @@ const USAGE = `usage: synfire train --dataset mnist|fashion --epochs E [--sample
   --backend       auto (default): WebGPU on a hardware adapter, else the CPU engine
   --replicas      independent runs advanced together (default 1)
   --init-weights  JSON {"W1": nIn×400, "W2": 400×10} integer weights for every replica
-  --order         JSON array, one array of training-set indices per epoch (presentation order)
+  --order         JSON array, one array of training-set indices per epoch (presentation order, every replica)
   --out           run directory: metrics.jsonl, checkpoint.json, config.json
   --resume        continue the run in --out bit-identically (options default to the checkpoint's)
   --data-dir      directory with {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz] instead of the defaults
@@ -80,7 +80,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (!values.out) throw new UsageError(`--out DIR is required\n${USAGE}`);
   const dataset = oneOf(values.dataset, '--dataset', Object.keys(DATASETS) as DatasetName[]);
-  const engine = oneOf(values.engine, '--engine', ['fused', 'circuit'] as const) ?? 'fused';
+  const engine = oneOf(values.engine, '--engine', ['fused', 'circuit'] as const);
   const semantics = oneOf(values.semantics, '--semantics', ['loihi', 'numpy'] as const) as Semantics | undefined;
   const backend: BackendChoice = oneOf(values.backend, '--backend', ['auto', 'webgpu', 'cpu'] as const) ?? 'auto';
   const epochs = int(values.epochs, '--epochs', 1, 100000);
@@ -115,7 +115,7 @@ export async function run(argv: string[]): Promise<number> {
     ...(values['init-weights'] ? { initWeights: values['init-weights'] } : {}),
     ...(values.order ? { order: values.order } : {}),
     ...(remedies ? { remedies } : {}),
-    engine,
+    ...(engine ? { engine } : {}),
     out: values.out,
     resume: !!values.resume,
     progress,
@@ -127,10 +127,10 @@ export async function run(argv: string[]): Promise<number> {
       describe.backend = sel.backend;
       const threadCount = threads ?? (await defaultThreads(opts.initial.length));
       progress.log(
-        `training ${opts.shape.nIn}-${opts.shape.nHid}-${opts.shape.nOut} (${opts.semantics} semantics, ${engine} engine) with ${opts.initial.length} replica(s)` +
+        `training ${opts.shape.nIn}-${opts.shape.nHid}-${opts.shape.nOut} (${opts.semantics} semantics, ${opts.engine} engine) with ${opts.initial.length} replica(s)` +
           (sel.backend === 'cpu' ? ` on ${threadCount || 'no'} worker thread(s)` : ''),
       );
-      return createTrainer(engine, sel, opts, threadCount);
+      return createTrainer(opts.engine as EngineName, sel, opts, threadCount);
     },
   });
   (sel as BackendSelection | null)?.ctx?.destroy();

@@ -13,7 +13,7 @@ import { SOURCE_PHASES } from './topology.ts';
 import { circuitMatrices, checkWeights, w1FromCircuit, w2FromCircuit } from './weights.ts';
 import { activeInputs } from './inputs.ts';
 import { runInferenceCircuit } from './inference.ts';
-import { MARGIN_WINDOWS, MarginMonitor, type MarginCrossing } from './margins.ts';
+import { MARGIN_WINDOWS, MarginMonitor, describeCrossing, type MarginCrossing } from './margins.ts';
 import { loadBackend } from './backend.ts';
 
 /** Circuit-specific options (all optional; the defaults suit training). */
@@ -24,7 +24,8 @@ export interface CircuitOptions {
   stepsPerSubmit?: number;
   /**
    * Debug: read u in every bias-margin window (nbp-circuit.md, "Bias margins") and report data sums that cross
-   * the margin. Pauses the run five times per sample (slow). `true` prints each crossing to stderr.
+   * the margin. Pauses the run five times per sample (slow). `true` prints each crossing, and the largest sums
+   * after each train() call, to stderr. Default: on when the environment variable SYNFIRE_DEBUG_MARGINS=1.
    */
   marginCheck?: boolean | { onCrossing(c: MarginCrossing): void };
   /** Record the spikes of these groups (or 'all') during training, e.g. for rasters. */
@@ -57,6 +58,12 @@ export interface CircuitTrainer extends FusedTrainer {
   readCopies(replica: number): Promise<CircuitCopies>;
   /** Work counters of the training simulation. */
   stats(): SimulationStats;
+}
+
+/** SYNFIRE_DEBUG_MARGINS=1 switches the bias-margin check on for `synfire train --engine circuit` (Node only). */
+function debugMarginsFromEnv(): boolean {
+  const env = typeof process !== 'undefined' ? process.env?.SYNFIRE_DEBUG_MARGINS : undefined;
+  return !!env && env !== '0';
 }
 
 function checkOrders(orders: ReadonlyArray<Uint32Array>, replicas: number, train: EncodedDataset): number {
@@ -125,12 +132,9 @@ export async function createCircuitTrainer(
   ];
   const scheduler = new PhaseScheduler(sim, circuit.clock, inputs);
 
-  const check = opts.marginCheck;
+  const check = opts.marginCheck ?? (debugMarginsFromEnv() || undefined);
   const margins = check ? new MarginMonitor() : null;
-  const onCrossing = typeof check === 'object' ? check.onCrossing : (c: MarginCrossing) => {
-    console.error(`bias margin crossed: sample ${c.sample} replica ${c.replica}: ${c.window.group}[${c.unit}] in phase ${c.window.phase} ` +
-      `gets ${c.window.data} = ${c.dataSum} > ${c.window.limit}`);
-  };
+  const onCrossing = typeof check === 'object' ? check.onCrossing : (c: MarginCrossing) => console.error(describeCrossing(c));
   const probePhases = [...new Set(MARGIN_WINDOWS.map((w) => w.phase))].sort((a, b) => a - b);
   const probe = async (slot: number, phase: number): Promise<void> => {
     for (let i = 0; i < MARGIN_WINDOWS.length; i++) {
@@ -169,6 +173,9 @@ export async function createCircuitTrainer(
         runOptions.onPhase = probe;
       }
       await scheduler.runSamples(n, runOptions);
+      if (margins && check === true) {
+        console.error(`bias margins after ${scheduler.nextSample} samples (${margins.crossingCount} crossing(s)):\n  ${margins.summary().join('\n  ')}`);
+      }
     },
     async evaluate(data): Promise<NbpMetrics[]> {
       const weights = [];

@@ -95,6 +95,7 @@ export class FunctionBuilder {
   sub(): this { return this.op(0x6b); }
   mul(): this { return this.op(0x6c); }
   shl(): this { return this.op(0x74); }
+  shrU(): this { return this.op(0x76); }
   and(): this { return this.op(0x71); }
   or(): this { return this.op(0x72); }
   eqz(): this { return this.op(0x45); }

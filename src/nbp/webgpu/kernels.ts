@@ -8,8 +8,12 @@ import type { PipelineCache } from '../../backends/webgpu/pipelines.ts';
 
 /** Outputs are bits of one u32 mask in the kernels. */
 export const MAX_OUTPUTS = 32;
-/** Hidden units per thread are 2 flag bits each of one u32 in nbp_train. */
-export const MAX_UNITS_PER_THREAD = 16;
+/** Hidden units form groups of 8 (one vec4<u32> of packed W1 per input row). */
+export const UNITS_PER_GROUP = 8;
+/** Unit groups one thread may own (GROUPS_MAX in the kernels). */
+export const MAX_GROUPS_PER_THREAD = 4;
+/** Packed W1 halves hold w + W1_OFFSET, so [−256, 254] becomes 0..510. */
+export const W1_OFFSET = 256;
 /** Metric tallies per replica written by nbp_infer, in this order. */
 export const COUNT_FIELDS = ['spikes', 'membrane', 'exact', 'wrongBits', 'silent'] as const;
 
@@ -21,7 +25,9 @@ export const TRAIN_PARAMS: readonly ParamField[] = [
   { name: 'words', type: 'u32' },
   { name: 'dataStride', type: 'u32' },
   { name: 'replicas', type: 'u32' },
-  { name: 'weightStride', type: 'u32' },
+  { name: 'groups', type: 'u32' },
+  { name: 'w1Stride', type: 'u32' },
+  { name: 'w2Stride', type: 'u32' },
   { name: 'len', type: 'u32' },
   { name: 'samplesPerDispatch', type: 'u32' },
   { name: 'clipFirst', type: 'u32' },
@@ -38,7 +44,9 @@ export const INFER_PARAMS: readonly ParamField[] = [
   { name: 'words', type: 'u32' },
   { name: 'dataStride', type: 'u32' },
   { name: 'replicas', type: 'u32' },
-  { name: 'weightStride', type: 'u32' },
+  { name: 'groups', type: 'u32' },
+  { name: 'w1Stride', type: 'u32' },
+  { name: 'w2Stride', type: 'u32' },
   { name: 'n', type: 'u32' },
   { name: 'samplesPerBlock', type: 'u32' },
 ];
@@ -79,9 +87,50 @@ export function packSamples(data: EncodedDataset, nOut: number): Uint32Array<Arr
   return out;
 }
 
-/** i32 entries of one replica's weights: W1 | W2 | P | M. */
-export function weightStride(shape: NbpShape): number {
-  return shape.nIn * shape.nHid + 3 * shape.nHid * shape.nOut;
+/** Where one replica's weights live in the two weight buffers. */
+export interface WeightLayout {
+  /** Groups of 8 hidden units (the last one padded). */
+  groups: number;
+  /** vec4<u32> (16-byte) entries of packed W1 per replica: nIn·groups. */
+  w1Stride: number;
+  /** i32 entries of W2 | P | M per replica. */
+  w2Stride: number;
+}
+
+/** The weight layout of a shape. */
+export function weightLayout(shape: NbpShape): WeightLayout {
+  const groups = Math.ceil(shape.nHid / UNITS_PER_GROUP);
+  return { groups, w1Stride: shape.nIn * groups, w2Stride: 3 * shape.nHid * shape.nOut };
+}
+
+/** Packs W1 (nIn×nHid, values in [−256, 254]) into 16-bit offset-binary halves, 8 units per 16 bytes. */
+export function packW1(shape: NbpShape, W1: ArrayLike<number>): Uint32Array<ArrayBuffer> {
+  const { nIn, nHid } = shape;
+  const half = weightLayout(shape).groups * 4;
+  // Padding units hold weight 0 (256); the kernels never read them as units.
+  const out = new Uint32Array(nIn * half).fill((W1_OFFSET << 16) | W1_OFFSET);
+  for (let i = 0; i < nIn; i++) {
+    for (let j = 0; j < nHid; j++) {
+      const e = i * half + (j >>> 1);
+      const v = (W1[i * nHid + j]! + W1_OFFSET) & 0xffff;
+      out[e] = j & 1 ? (out[e]! & 0xffff) | (v << 16) : (out[e]! & 0xffff0000) | v;
+    }
+  }
+  return out;
+}
+
+/** Unpacks W1 from {@link packW1}'s format. */
+export function unpackW1(shape: NbpShape, packed: Uint32Array): Int32Array {
+  const { nIn, nHid } = shape;
+  const half = weightLayout(shape).groups * 4;
+  const W1 = new Int32Array(nIn * nHid);
+  for (let i = 0; i < nIn; i++) {
+    for (let j = 0; j < nHid; j++) {
+      const word = packed[i * half + (j >>> 1)]!;
+      W1[i * nHid + j] = ((j & 1 ? word >>> 16 : word) & 0xffff) - W1_OFFSET;
+    }
+  }
+  return W1;
 }
 
 /** Compiled pipelines and their bind group layouts. */
@@ -102,11 +151,11 @@ function layoutEntries(kinds: ReadonlyArray<GPUBufferBindingType>): GPUBindGroup
 export async function createNbpKernels(device: GPUDevice, cache: PipelineCache, semantics: Semantics, workgroupSize: number): Promise<NbpKernels> {
   const trainLayout = device.createBindGroupLayout({
     label: 'nbp_train',
-    entries: layoutEntries(['uniform', 'read-only-storage', 'read-only-storage', 'storage', 'storage']),
+    entries: layoutEntries(['uniform', 'read-only-storage', 'read-only-storage', 'storage', 'storage', 'storage']),
   });
   const inferLayout = device.createBindGroupLayout({
     label: 'nbp_infer',
-    entries: layoutEntries(['uniform', 'read-only-storage', 'read-only-storage', 'storage']),
+    entries: layoutEntries(['uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage']),
   });
   const [train, infer] = await Promise.all([
     cache.get('nbp_train', { PARAMS: paramsStruct(TRAIN_PARAMS), NUMPY: semantics === 'numpy' },

@@ -15,20 +15,24 @@ import { metricsFromCounts } from '../metrics.ts';
 import { validateRemedies } from '../remedies.ts';
 import {
   COUNT_FIELDS,
+  MAX_GROUPS_PER_THREAD,
   MAX_OUTPUTS,
-  MAX_UNITS_PER_THREAD,
+  UNITS_PER_GROUP,
   createNbpKernels,
   inputWords,
   packInferParams,
   packSamples,
   packTrainParams,
+  packW1,
   sampleStride,
-  weightStride,
+  unpackW1,
+  weightLayout,
 } from './kernels.ts';
 
 /** WebGPU-specific knobs (every automatic choice can be forced). */
 export interface WebgpuTrainerOptions {
-  /** Threads per workgroup (one workgroup per replica); default 256, capped by the device limits. */
+  /** Threads per workgroup (one workgroup per replica, one thread per 8 hidden units); default: the groups of 8
+   * rounded up to a power of two, at least 32 (64 for 400 hidden units), capped by the device limits. */
   workgroupSize?: number;
   /** Training samples per dispatch (each dispatch continues where the last stopped); default 1024. */
   samplesPerDispatch?: number;
@@ -38,7 +42,7 @@ export interface WebgpuTrainerOptions {
   timer?: GpuTimer;
 }
 
-/** Work counters, for `synfire bench nbp`. Samples count once per sample index, over all replicas. */
+/** Work counters, for `synfire bench nbp`. Sample counts are per replica: one dispatch serves every replica. */
 export interface WebgpuTrainerStats {
   /** Training samples per replica, summed over train() calls. */
   trainSamples: number;
@@ -95,32 +99,44 @@ export async function createWebgpuFusedTrainer(
   opts.initial.forEach((w, r) => validateWeights(shape, w, `replica ${r} initial weights`));
   if (validateRemedies(opts.remedies)) throw new Error('the WebGPU engine implements no remedies yet');
   const trainSamples = packSamples(opts.train, nOut);
+  const layout = weightLayout(shape);
+  // One thread per group of 8 hidden units (50 for 400 units): more threads would idle, and on SwiftShader every
+  // thread costs a coroutine switch at each barrier.
+  const wgWanted = positiveInt(gpuOptions.workgroupSize, 2 ** Math.ceil(Math.log2(Math.max(32, layout.groups))), 'workgroupSize');
+  const spd = positiveInt(gpuOptions.samplesPerDispatch, 1024, 'samplesPerDispatch');
+  const spbWanted = positiveInt(gpuOptions.samplesPerBlock, 64, 'samplesPerBlock');
 
   const owned = !ctx;
   const gpu = ctx ?? (await acquireGpu());
   const device = gpu.device;
   const limits = device.limits;
   const wgMax = Math.min(limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
-  const wg = positiveInt(gpuOptions.workgroupSize, Math.min(256, wgMax), 'workgroupSize');
-  const spd = positiveInt(gpuOptions.samplesPerDispatch, 1024, 'samplesPerDispatch');
-  const spbWanted = positiveInt(gpuOptions.samplesPerBlock, 64, 'samplesPerBlock');
+  const wg = gpuOptions.workgroupSize === undefined ? Math.min(wgWanted, wgMax) : wgWanted;
   const fail = (msg: string): never => {
     if (owned) gpu.destroy();
     throw new Error(`${where}: ${msg}`);
   };
   if (wg > wgMax) fail(`workgroupSize ${wg} exceeds the device limit ${wgMax}`);
-  if (nHid > MAX_UNITS_PER_THREAD * wg) fail(`nHid = ${nHid} needs more than ${MAX_UNITS_PER_THREAD} hidden units per thread at workgroupSize ${wg}`);
+  const unitsMax = UNITS_PER_GROUP * MAX_GROUPS_PER_THREAD * wg;
+  if (nHid > unitsMax) fail(`nHid = ${nHid} is more than ${unitsMax} hidden units (${UNITS_PER_GROUP * MAX_GROUPS_PER_THREAD} per thread at workgroupSize ${wg}); raise workgroupSize`);
   if (replicas > limits.maxComputeWorkgroupsPerDimension) fail(`${replicas} replicas exceed maxComputeWorkgroupsPerDimension ${limits.maxComputeWorkgroupsPerDimension}`);
-  const stride = weightStride(shape);
-  const weightBytes = replicas * stride * 4;
+  const w1Bytes = replicas * layout.w1Stride * 16;
+  const w2Bytes = replicas * layout.w2Stride * 4;
   const maxBinding = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
-  if (weightBytes > maxBinding) fail(`${replicas} replicas need ${weightBytes} bytes of weights; the device binds at most ${maxBinding} (use fewer replicas)`);
+  if (w1Bytes > maxBinding) fail(`${replicas} replicas need ${w1Bytes} bytes of packed W1; the device binds at most ${maxBinding} (use fewer replicas)`);
   if (trainSamples.byteLength > maxBinding) fail(`training set ${opts.train.name} packs to ${trainSamples.byteLength} bytes; the device binds at most ${maxBinding}`);
 
   const cache = new PipelineCache(device);
   device.pushErrorScope('validation');
-  const kernels = await createNbpKernels(device, cache, semantics, wg);
-  const weights = device.createBuffer({ label: 'nbp weights', size: weightBytes, usage: STORAGE() | GPUBufferUsage.COPY_SRC });
+  let kernels: Awaited<ReturnType<typeof createNbpKernels>>;
+  try {
+    kernels = await createNbpKernels(device, cache, semantics, wg);
+  } catch (err) {
+    await device.popErrorScope();
+    return fail(`WGSL pipelines failed: ${(err as Error).message}`);
+  }
+  const w1 = device.createBuffer({ label: 'nbp W1 (packed)', size: w1Bytes, usage: STORAGE() | GPUBufferUsage.COPY_SRC });
+  const w2 = device.createBuffer({ label: 'nbp W2|P|M', size: w2Bytes, usage: STORAGE() | GPUBufferUsage.COPY_SRC });
   const trainData = device.createBuffer({ label: `nbp data ${opts.train.name}`, size: trainSamples.byteLength, usage: STORAGE() });
   device.queue.writeBuffer(trainData, 0, trainSamples);
   const cursor = device.createBuffer({ label: 'nbp cursor', size: Math.max(16, replicas * 4), usage: STORAGE() });
@@ -132,15 +148,20 @@ export async function createWebgpuFusedTrainer(
   const setupError = await device.popErrorScope();
   if (setupError) fail(`WebGPU setup failed: ${setupError.message}`);
 
-  const writeWeights = (r: number, w: NbpWeights) => {
-    const all = new Int32Array(stride);
-    all.set(w.W1, 0);
-    all.set(w.W2, nIn * nHid);
-    all.set(w.P, nIn * nHid + nHid * nOut);
-    all.set(w.M, nIn * nHid + 2 * nHid * nOut);
-    device.queue.writeBuffer(weights, r * stride * 4, all);
+  const n2 = nHid * nOut;
+  /** Packs a replica's weights now (the caller may reuse its arrays) and returns the upload. */
+  const weightUpload = (r: number, w: NbpWeights): (() => void) => {
+    const packed = packW1(shape, w.W1);
+    const rest = new Int32Array(layout.w2Stride);
+    rest.set(w.W2, 0);
+    rest.set(w.P, n2);
+    rest.set(w.M, 2 * n2);
+    return () => {
+      device.queue.writeBuffer(w1, r * layout.w1Stride * 16, packed);
+      device.queue.writeBuffer(w2, r * layout.w2Stride * 4, rest);
+    };
   };
-  opts.initial.forEach((w, r) => writeWeights(r, w));
+  opts.initial.forEach((w, r) => weightUpload(r, w)());
 
   const stats: WebgpuTrainerStats = { trainSamples: 0, trainDispatches: 0, trainSubmits: 0, evalSamples: 0, evalDispatches: 0, evalSubmits: 0, readbacks: 0, compileMs: cache.compileMs };
   const datasets = new WeakMap<EncodedDataset, DatasetEntry>();
@@ -153,21 +174,29 @@ export async function createWebgpuFusedTrainer(
   function trainParamValues(len: number, clipFirst: number): Record<string, number> {
     const c = SEMANTICS[semantics];
     return {
-      nIn, nHid, nOut, words: inputWords(nIn), dataStride: sampleStride(nIn), replicas, weightStride: stride,
+      nIn, nHid, nOut, words: inputWords(nIn), dataStride: sampleStride(nIn), replicas, ...layout,
       len, samplesPerDispatch: spd, clipFirst, derivHigh: c.derivHigh, wMin: c.wMin, wMax: c.wMax,
     };
   }
 
-  async function checked<T>(op: string, body: () => Promise<T>): Promise<T> {
-    device.pushErrorScope('validation');
-    let result: T;
-    try {
-      result = await body();
-    } finally {
-      const err = await device.popErrorScope();
-      if (err) throw new Error(`${op}: WebGPU validation error: ${err.message}`);
-    }
-    return result;
+  // GPU work runs one operation at a time: evaluate() maps a shared readback buffer, which a second evaluate()
+  // must not touch while the first is pending, and error scopes must not interleave.
+  let tail: Promise<unknown> = Promise.resolve();
+  function checked<T>(op: string, body: () => Promise<T>): Promise<T> {
+    const run = async (): Promise<T> => {
+      device.pushErrorScope('validation');
+      let result: T;
+      try {
+        result = await body();
+      } finally {
+        const err = await device.popErrorScope();
+        if (err) throw new Error(`${op}: WebGPU validation error: ${err.message}`);
+      }
+      return result;
+    };
+    const next = tail.then(run, run);
+    tail = next.catch(() => undefined);
+    return next;
   }
 
   function datasetEntry(data: EncodedDataset): DatasetEntry {
@@ -178,14 +207,14 @@ export async function createWebgpuFusedTrainer(
     const buffer = device.createBuffer({ label: `nbp data ${data.name}`, size: packed.byteLength, usage: STORAGE() });
     device.queue.writeBuffer(buffer, 0, packed);
     const spb = Math.max(spbWanted, Math.ceil(data.n / limits.maxComputeWorkgroupsPerDimension));
-    const values = { nIn, nHid, nOut, words: inputWords(nIn), dataStride: sampleStride(nIn), replicas, weightStride: stride, n: data.n, samplesPerBlock: spb };
+    const values = { nIn, nHid, nOut, words: inputWords(nIn), dataStride: sampleStride(nIn), replicas, ...layout, n: data.n, samplesPerBlock: spb };
     const p = packInferParams(values);
     const params = device.createBuffer({ label: `nbp_infer params ${data.name}`, size: p.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     device.queue.writeBuffer(params, 0, p);
     const bindGroup = device.createBindGroup({
       label: `nbp_infer ${data.name}`,
       layout: kernels.inferLayout,
-      entries: [params, buffer, weights, counts].map((b, binding) => ({ binding, resource: { buffer: b } })),
+      entries: [params, buffer, w1, w2, counts].map((b, binding) => ({ binding, resource: { buffer: b } })),
     });
     datasetBuffers.push(buffer, params);
     const entry = { buffer, params, bindGroup, n: data.n, blocks: Math.ceil(data.n / spb) };
@@ -193,17 +222,30 @@ export async function createWebgpuFusedTrainer(
     return entry;
   }
 
-  async function readback(src: GPUBuffer, offset: number, size: number, staging?: GPUBuffer): Promise<ArrayBuffer> {
-    const dst = staging ?? device.createBuffer({ label: 'nbp weights readback', size, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+  /** Copies buffer regions into one staging buffer with one submit and one map; returns them in order. */
+  async function readback(regions: ReadonlyArray<{ src: GPUBuffer; offset: number; size: number }>): Promise<ArrayBuffer[]> {
+    const total = regions.reduce((t, r) => t + r.size, 0);
+    const dst = device.createBuffer({ label: 'nbp readback', size: total, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
     const encoder = device.createCommandEncoder({ label: 'nbp readback' });
-    encoder.copyBufferToBuffer(src, offset, dst, 0, size);
+    let at = 0;
+    for (const r of regions) {
+      encoder.copyBufferToBuffer(r.src, r.offset, dst, at, r.size);
+      at += r.size;
+    }
     device.queue.submit([encoder.finish()]);
-    await dst.mapAsync(GPUMapMode.READ, 0, size);
-    const bytes = dst.getMappedRange(0, size).slice(0);
-    dst.unmap();
-    if (!staging) dst.destroy();
-    stats.readbacks++;
-    return bytes;
+    try {
+      await dst.mapAsync(GPUMapMode.READ);
+      const mapped = dst.getMappedRange();
+      at = 0;
+      return regions.map((r) => {
+        const part = mapped.slice(at, at + r.size);
+        at += r.size;
+        return part;
+      });
+    } finally {
+      dst.destroy();
+      stats.readbacks++;
+    }
   }
 
   const replicaIndex = (op: string, replica: number) => {
@@ -239,7 +281,7 @@ export async function createWebgpuFusedTrainer(
           trainBindGroup = device.createBindGroup({
             label: 'nbp_train',
             layout: kernels.trainLayout,
-            entries: [trainParams, trainData, orders, cursor, weights].map((b, binding) => ({ binding, resource: { buffer: b } })),
+            entries: [trainParams, trainData, orders, cursor, w1, w2].map((b, binding) => ({ binding, resource: { buffer: b } })),
           });
         }
         device.queue.writeBuffer(orders, 0, all);
@@ -302,22 +344,27 @@ export async function createWebgpuFusedTrainer(
     async getWeights(replica) {
       alive('getWeights');
       replicaIndex('getWeights', replica);
-      const all = new Int32Array(await checked('getWeights', () => readback(weights, replica * stride * 4, stride * 4)));
-      const n1 = nIn * nHid;
-      const n2 = nHid * nOut;
-      const W1 = all.slice(0, n1);
-      const W2 = all.slice(n1, n1 + n2);
+      const [packed, rest] = await checked('getWeights', () =>
+        readback([
+          { src: w1, offset: replica * layout.w1Stride * 16, size: layout.w1Stride * 16 },
+          { src: w2, offset: replica * layout.w2Stride * 4, size: layout.w2Stride * 4 },
+        ]),
+      );
+      const W1 = unpackW1(shape, new Uint32Array(packed!));
+      const all = new Int32Array(rest!);
+      const W2 = all.slice(0, n2);
       if (semantics === 'numpy') {
         // numpy has no transpose copies; like the CPU engine, report them as ±W2.
         return { W1, W2, P: W2.slice(), M: W2.map((v) => -v) };
       }
-      return { W1, W2, P: all.slice(n1 + n2, n1 + 2 * n2), M: all.slice(n1 + 2 * n2, n1 + 3 * n2) };
+      return { W1, W2, P: all.slice(n2, 2 * n2), M: all.slice(2 * n2, 3 * n2) };
     },
     async setWeights(replica, w) {
       alive('setWeights');
       replicaIndex('setWeights', replica);
       validateWeights(shape, w, `replica ${replica} weights`);
-      writeWeights(replica, w);
+      const upload = weightUpload(replica, w);
+      await checked('setWeights', async () => upload());
     },
     stats() {
       return { ...stats, compileMs: cache.compileMs };
@@ -325,7 +372,7 @@ export async function createWebgpuFusedTrainer(
     dispose() {
       if (disposed) return;
       disposed = true;
-      for (const b of [weights, trainData, cursor, trainParams, counts, countsRead, ...datasetBuffers]) b.destroy();
+      for (const b of [w1, w2, trainData, cursor, trainParams, counts, countsRead, ...datasetBuffers]) b.destroy();
       orders?.destroy();
       if (owned) gpu.destroy();
     },

@@ -54,8 +54,6 @@ export const SEG = {
   /** Reward source neurons (global start, count) or -1. */
   rewardStart: 12,
   rewardCount: 13,
-  /** 1 when zero-weight synapses count as synaptic events (sparse or plastic projections). */
-  countZero: 14,
   /** dw for x0*4 + y0*2 + r1 (8 words). */
   dw: 16,
 } as const;

@@ -1,0 +1,98 @@
+/**
+ * Random networks on the WebGPU backend against the CPU oracle, compared on every step: every spike of every
+ * group and u/v of every compartment at every step, then the final state, the weights of every projection
+ * (plastic ones learned) of every replica, and the synaptic event count. Each property runs at least 1,000
+ * steps in total. Also with one step per submit and with each synapse strategy forced.
+ * Fixed seeds keep runs reproducible; SYNFIRE_FUZZ_SEED / SYNFIRE_FUZZ_RUNS explore further.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { createCpuBackend } from '../../src/backends/cpu/index.ts';
+import { createWebgpuBackend, type WebgpuBackend, type StrategyChoice } from '../../src/backends/webgpu/index.ts';
+import type { Network } from '../../src/network/types.ts';
+import { diffSimulations, releaseGpu, testGpu } from './helpers.ts';
+import { networkCaseArb, type NetworkCase } from './random-network.ts';
+
+afterAll(releaseGpu);
+
+const SEED = Number(process.env.SYNFIRE_FUZZ_SEED ?? 20241125);
+const RUNS = Number(process.env.SYNFIRE_FUZZ_RUNS ?? 12);
+const cpu = createCpuBackend();
+const backends = new Map<string, Promise<WebgpuBackend>>();
+
+function webgpu(strategy: StrategyChoice | undefined): Promise<WebgpuBackend> {
+  const key = JSON.stringify(strategy ?? 'auto');
+  let backend = backends.get(key);
+  if (!backend) {
+    backend = testGpu().then((ctx) => createWebgpuBackend(ctx, strategy === undefined ? {} : { strategy }));
+    backends.set(key, backend);
+  }
+  return backend;
+}
+
+/** Dense storage can hold every projection except sparse plastic ones; those stay CSR. */
+function denseWherePossible(network: Network): StrategyChoice {
+  return Object.fromEntries(network.projections.map((p) => [p.name, p.synapses.kind === 'sparse' && p.learning ? 'csr' : 'dense']));
+}
+
+interface Mode {
+  strategy?: (network: Network) => StrategyChoice;
+  stepsPerSubmit?: number;
+}
+
+/** Runs a case on both backends and returns the first difference, or null. */
+async function compare(c: NetworkCase, mode: Mode): Promise<string | null> {
+  const strategy = mode.strategy?.(c.network);
+  const gpuBackend = await webgpu(strategy);
+  const stateSteps = Array.from({ length: c.steps }, (_, t) => t);
+  const options = { replicas: c.replicas, recording: { spikes: 'all' as const, state: 'all' as const, stateSteps } };
+  const expected = await cpu.create(c.network, options);
+  const actual = await gpuBackend.create(c.network, { ...options, ...(mode.stepsPerSubmit ? { stepsPerSubmit: mode.stepsPerSubmit } : {}) });
+  try {
+    for (let k = 0; k < c.segments.length; k++) {
+      for (const { source, spikes, replica } of c.injections[k]!) {
+        expected.injectSpikes(source, spikes, replica);
+        actual.injectSpikes(source, spikes, replica);
+      }
+      await expected.run(c.segments[k]!);
+      await actual.run(c.segments[k]!);
+    }
+    const diff = await diffSimulations(expected, actual, c.network.groups.map((g) => g.name), c.network.projections.map((p) => p.name));
+    if (diff) return diff;
+    if (expected.stats().synapticEvents !== actual.stats().synapticEvents) {
+      return `synaptic events: expected ${expected.stats().synapticEvents} got ${actual.stats().synapticEvents}`;
+    }
+    return null;
+  } finally {
+    expected.dispose();
+    actual.dispose();
+  }
+}
+
+/** Checks `RUNS` random cases (each 250..500 steps, so at least 1,000 steps per property). */
+async function checkProperty(mode: Mode, seedOffset: number): Promise<number> {
+  let steps = 0;
+  await fc.assert(
+    fc.asyncProperty(networkCaseArb(250, 500), async (c) => {
+      const diff = await compare(c, mode);
+      steps += c.steps;
+      expect(diff, `network: ${JSON.stringify(c.network).slice(0, 2000)}`).toBeNull();
+    }),
+    { seed: SEED + seedOffset, numRuns: RUNS, endOnFailure: true },
+  );
+  return steps;
+}
+
+describe('WebGPU backend = CPU oracle on random networks, every step', () => {
+  it('automatic strategies, default steps per submit', async () => {
+    expect(await checkProperty({}, 0)).toBeGreaterThanOrEqual(RUNS * 250);
+  });
+
+  it('one step per submit, CSR forced everywhere', async () => {
+    expect(await checkProperty({ stepsPerSubmit: 1, strategy: () => 'csr' }, 1)).toBeGreaterThanOrEqual(RUNS * 250);
+  });
+
+  it('dense forced wherever exact, 7 steps per submit', async () => {
+    expect(await checkProperty({ stepsPerSubmit: 7, strategy: denseWherePossible }, 2)).toBeGreaterThanOrEqual(RUNS * 250);
+  });
+});
