@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { harnessAssets, dataDirectories } from './assets.ts';
 import { startServer } from './server.ts';
-import { withChromium } from './chromium.ts';
+import { withChromium, CHROMIUM_PATH } from './chromium.ts';
 import { BENCHMARKS } from '../src/bench/suite.ts';
 import type { SuiteEntry } from '../src/bench/compare.ts';
 import type { BenchResult } from '../src/bench/types.ts';
@@ -87,6 +87,8 @@ async function main(argv: string[]): Promise<number> {
   }));
   const results = await runBrowserBench({ entries, timeoutMs: timeoutS * 1000 });
   console.log(formatBenchTable(results));
+  const adapters = [...new Set(results.map((r) => r.adapter).filter((a) => a))];
+  console.log(`\nheadless Chromium (${CHROMIUM_PATH}), adapter: ${adapters.join(', ') || 'none'}`);
   if (values.json) {
     writeFileSync(values.json, JSON.stringify(results, null, 2) + '\n');
     console.error(`wrote ${results.length} result(s) to ${values.json}`);

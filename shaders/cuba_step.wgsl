@@ -5,12 +5,13 @@
 //
 // It also: consumes the floor-shifted group sums of weight_exp < 0 projections emitted at t-1 (scratch),
 // sets the spike bits of step t, appends spiking neurons that have synapses to the spike list (with the
-// indirect dispatch size of deliver.wgsl), clears the other parity's bits and counters, records, and advances
+// indirect dispatch size of deliver.wgsl), counts synaptic events (the spiking neuron's existing outgoing
+// synapses, from tables), clears the other parity's bits and counters, records, and advances
 // the step clock (clock_out = t + 1; the host alternates the clock bind groups, so no kernel reads what it writes).
 //
 // Bindings:
 //   group 0: 0 P         uniform Params
-//            1 tables    storage read        static i32 tables (neurons, groups, scratch lists)
+//            1 tables    storage read        i32 tables (neurons, groups, scratch lists, out-degrees [R][Npre])
 //            2 state     storage read_write  [R][N][3] u, v, ref_until
 //            3 acc       storage read_write  delay ring [R][D][N] then scratch [R][S] (plain i32: this kernel
 //                                            is the consumer of both and clears what it reads)
@@ -52,6 +53,8 @@ const G_NEG_COUNT: u32 = 9u;
 const G_SEG_COUNT: u32 = 11u;
 const NEG_STRIDE: u32 = 3u;
 const CTRL_COUNT: u32 = 0u;
+const CTRL_EVENTS_LO: u32 = 2u;
+const CTRL_EVENTS_HI: u32 = 3u;
 const MAX_WORKGROUPS: u32 = 65535u;
 
 // ---- Loihi integer helpers; each names its TypeScript twin in src/loihi (test/webgpu/twins.test.ts) ----
@@ -197,8 +200,12 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
     if (tables[gb + G_SEG_COUNT] > 0) {
       let i = atomicAdd(&control[CTRL_COUNT + p], 1u);
       atomicStore(&control[P.listOff + p * P.R * P.Npre + i], gid);
-      // One delivery workgroup per spike, up to the per-dimension limit (the workgroups loop past it).
-      atomicMax(&indirect[p * 4u], min(i + 1u, MAX_WORKGROUPS));
+      // One delivery workgroup per spikesPerGroup spikes, up to the per-dimension limit (they loop past it).
+      atomicMax(&indirect[p * 4u], min(i / P.spikesPerGroup + 1u, MAX_WORKGROUPS));
+      // Exact 64-bit event count in two u32 words: an add that wraps the low word carries once.
+      let degree = u32(tables[P.degreeOff + gid]);
+      let old = atomicAdd(&control[CTRL_EVENTS_LO], degree);
+      if (old + degree < old) { atomicAdd(&control[CTRL_EVENTS_HI], 1u); }
     }
   }
 }

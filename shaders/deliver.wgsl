@@ -1,12 +1,14 @@
 // deliver: spike propagation of step t (loihi-cuba.md "Delivery"), then event-driven LEARN(t) for plastic
-// projections whose rule only changes synapses of spiking pres (nbp-circuit.md §2). Dispatched indirectly with
-// one workgroup per spike (list built by cuba_step); each workgroup walks the synapse segments of its pre
-// neuron (one segment per projection leaving the pre's group), its threads striding over the row.
-// Exact: integer atomics, so any order gives the same sums.
+// projections whose rule only changes synapses of spiking pres (nbp-circuit.md §2). Dispatched indirectly over
+// the spike list built by cuba_step: each spike gets `spikeLanes` threads (a workgroup holds spikesPerGroup
+// spikes) that walk the synapse segments of its pre neuron (one per projection leaving the pre's group),
+// striding over each row.
+// Exact: integer atomics, so any order gives the same sums. No barriers and no workgroup memory: cuba_step
+// counts the synaptic events.
 //
 // Segment strategies (src/backends/webgpu/strategies.ts): dense rows (targets 0..post-1, no index) and CSR rows
 // (target index per synapse). A synapse word is (W << 7) | (exists << 6) | delay, W the stored (quantized)
-// weight; an existing synapse counts as a synaptic event even when W = 0 (as on the CPU).
+// weight; the exists bit is for the host (event counts), delivery skips W = 0.
 // weight_exp >= 0: W << e goes straight into the delay ring row of step t+1+d (the shift distributes over the
 // group sum). weight_exp < 0: raw W goes into the (projection, delay, target) scratch of this emission step;
 // cuba_step floor-shifts each group sum at step t+1.
@@ -17,7 +19,7 @@
 //            1 tables   storage read        segments, CSR row starts and targets
 //            2 weights  storage read_write  [R][wTotal] synapse words (W << 7) | (exists << 6) | delay
 //            3 acc      storage read_write  delay ring [R][D][N], scratch [R][S] (atomic i32)
-//            4 control  storage read_write  spike count and list of step t, spike bits, event counter
+//            4 control  storage read_write  spike count and list of step t, spike bits
 //   group 1: 0 clock_in storage read        t
 // Flags: learning (compile the event-driven learning code)
 
@@ -55,11 +57,6 @@ const S_DW: u32 = 16u;
 const KIND_DENSE: i32 = 0;
 const LEARN_EVENT: i32 = 1;
 const CTRL_COUNT: u32 = 0u;
-const CTRL_EVENTS_LO: u32 = 2u;
-const CTRL_EVENTS_HI: u32 = 3u;
-
-var<workgroup> wg_count: u32;
-var<workgroup> wg_events: atomic<u32>;
 
 fn spike_bit(p: u32, r: u32, n: u32) -> u32 {
   return (atomicLoad(&control[P.bitsOff + (p * P.R + r) * P.bitsWords + (n >> 5u)]) >> (n & 31u)) & 1u;
@@ -83,10 +80,10 @@ fn apply_weight_change(w: i32, dw: i32, w_min: i32, w_max: i32) -> i32 {
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
   let t = clock_in[0];
   let p = t & 1u;
-  if (lid == 0u) { wg_count = atomicLoad(&control[CTRL_COUNT + p]); }
-  let count = workgroupUniformLoad(&wg_count);
-  var events = 0u;
-  for (var s = wid.x + wid.y * nwg.x; s < count; s += nwg.x * nwg.y) {
+  let count = atomicLoad(&control[CTRL_COUNT + p]);
+  let lane = lid % P.spikeLanes;
+  let first = (wid.x + wid.y * nwg.x) * P.spikesPerGroup + lid / P.spikeLanes;
+  for (var s = first; s < count; s += nwg.x * nwg.y * P.spikesPerGroup) {
     let spike = atomicLoad(&control[P.listOff + p * P.R * P.Npre + s]);
     let r = spike / P.Npre;
     let j = spike - r * P.Npre;
@@ -130,7 +127,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
       let w_min = tables[sb + S_W_MIN];
       let w_max = tables[sb + S_W_MAX];
 #endif
-      for (var i = lid; i < len; i += WG) {
+      for (var i = lane; i < len; i += P.spikeLanes) {
         let word = weights[w_row + i];
         let w = word >> 7u;
         let d = u32(word & 63);
@@ -143,7 +140,6 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
             atomicAdd(&acc[tgt_base + d * delay_stride + tgt], w);
           }
         }
-        events += u32(word >> 6u) & 1u;
 #if ${learning}
         if (learn) {
           // x0 = 1: this pre spiked at t.
@@ -154,16 +150,6 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
         }
 #endif
       }
-    }
-  }
-  // Exact 64-bit event count from two u32 words: an add that wraps the low word carries once.
-  atomicAdd(&wg_events, events);
-  workgroupBarrier();
-  if (lid == 0u) {
-    let c = atomicLoad(&wg_events);
-    if (c > 0u) {
-      let old = atomicAdd(&control[CTRL_EVENTS_LO], c);
-      if (old + c < old) { atomicAdd(&control[CTRL_EVENTS_HI], 1u); }
     }
   }
 }

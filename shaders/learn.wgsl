@@ -6,7 +6,7 @@
 //
 // Bindings:
 //   group 0: 0 P        uniform Params
-//            1 tables   storage read        segments, CSR rows, learning items [segment, first item] + total
+//            1 tables   storage read        segments, CSR rows, learning items [segment, first item]
 //            2 weights  storage read_write  [R][wTotal] synapse words (W << 7) | (exists << 6) | delay
 //            3 control  storage read_write  spike bits of step t (atomic u32, only read here)
 //   group 1: 0 clock_in storage read        t

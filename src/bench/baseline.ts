@@ -6,7 +6,7 @@ import type { BenchResult } from './types.ts';
 import type { BaselineCheck, MetricName, ResultSelector } from './compare.ts';
 import { describeSelector, metricOf } from './compare.ts';
 
-/** A ratio to watch: results that agree on everything but `axis` are paired, numerator value over denominator value. */
+/** A ratio to watch: results of the same configuration are paired across `axis`, numerator value over denominator value. */
 export interface RatioRule {
   benchmark: string;
   metric: MetricName;
@@ -14,6 +14,8 @@ export interface RatioRule {
   axis: 'backend' | `extra.${string}`;
   numerator: string;
   denominator: string;
+  /** String fields of `extra` that identify a configuration (e.g. `phase`); other extras are outcomes, not identity. */
+  extraKeys?: string[];
   /** Size keys that may differ between the two sides (e.g. a software adapter times fewer samples). */
   ignoreSizes?: string[];
   tolerance?: number;
@@ -24,6 +26,8 @@ export interface CounterRule {
   benchmark: string;
   metric: MetricName;
   backend?: 'cpu' | 'webgpu';
+  /** String fields of `extra` that identify a configuration. */
+  extraKeys?: string[];
   tolerance?: number;
 }
 
@@ -33,20 +37,23 @@ function axisValue(result: BenchResult, axis: RatioRule['axis']): string | undef
   return typeof value === 'string' ? value : undefined;
 }
 
-/** The selector that identifies a result: benchmark, backend, all sizes and all string-valued extras. */
-export function selectorFor(result: BenchResult): ResultSelector {
+/** The selector that identifies a result: benchmark, backend, its sizes (less `ignoreSizes`) and the named string extras. */
+export function selectorFor(result: BenchResult, extraKeys: readonly string[] = [], ignoreSizes: readonly string[] = []): ResultSelector {
+  const selector: ResultSelector = {
+    benchmark: result.benchmark,
+    backend: result.backend,
+    sizes: Object.fromEntries(Object.entries(result.sizes).filter(([k]) => !ignoreSizes.includes(k))),
+  };
   const extra: Record<string, string> = {};
-  for (const [key, value] of Object.entries(result.extra ?? {})) if (typeof value === 'string') extra[key] = value;
-  const selector: ResultSelector = { benchmark: result.benchmark, backend: result.backend, sizes: { ...result.sizes } };
+  for (const key of extraKeys) {
+    const value = result.extra?.[key];
+    if (typeof value === 'string') extra[key] = value;
+  }
   if (Object.keys(extra).length) selector.extra = extra;
   return selector;
 }
 
-function omit(sizes: Record<string, number>, keys: readonly string[] = []): Record<string, number> {
-  return Object.fromEntries(Object.entries(sizes).filter(([k]) => !keys.includes(k)));
-}
-
-/** "key=value ..." of sizes and string extras, the readable part of a check id. */
+/** "key=value ..." of sizes and extras, the readable part of a check id. */
 function label(selector: ResultSelector): string {
   return [...Object.entries(selector.sizes ?? {}), ...Object.entries(selector.extra ?? {})].map(([k, v]) => `${k}=${v}`).join(' ');
 }
@@ -55,30 +62,24 @@ function label(selector: ResultSelector): string {
 export function deriveChecks(results: readonly BenchResult[], ratios: readonly RatioRule[], counters: readonly CounterRule[]): BaselineCheck[] {
   const checks: BaselineCheck[] = [];
   for (const rule of ratios) {
+    const axisKey = rule.axis === 'backend' ? [] : [rule.axis.slice('extra.'.length)];
+    const keys = [...(rule.extraKeys ?? []), ...axisKey];
     for (const top of results) {
       if (top.benchmark !== rule.benchmark || axisValue(top, rule.axis) !== rule.numerator) continue;
-      const numerator = selectorFor(top);
-      numerator.sizes = omit(numerator.sizes ?? {}, rule.ignoreSizes);
+      const numerator = selectorFor(top, keys, rule.ignoreSizes);
       // The denominator is the same configuration with the axis switched.
       const denominator: ResultSelector = structuredClone(numerator);
       if (rule.axis === 'backend') denominator.backend = rule.denominator as 'cpu' | 'webgpu';
-      else denominator.extra = { ...denominator.extra, [rule.axis.slice('extra.'.length)]: rule.denominator };
-      const same = (r: BenchResult) => {
-        const sel = selectorFor(r);
-        sel.sizes = omit(sel.sizes ?? {}, rule.ignoreSizes);
-        return describeSelector(sel) === describeSelector(denominator);
-      };
-      const bottoms = results.filter((r) => r !== top && r.benchmark === top.benchmark && same(r));
+      else denominator.extra = { ...denominator.extra, [axisKey[0]!]: rule.denominator };
+      const bottoms = results.filter((r) => r !== top && describeSelector(selectorFor(r, keys, rule.ignoreSizes)) === describeSelector(denominator));
       if (bottoms.length !== 1) continue;
-      const axisFree: ResultSelector = { benchmark: rule.benchmark, sizes: numerator.sizes ?? {} };
-      const extras = Object.entries(numerator.extra ?? {}).filter(([k]) => rule.axis !== `extra.${k}`);
-      if (extras.length) axisFree.extra = Object.fromEntries(extras);
       const a = metricOf(top, rule.metric);
       const b = metricOf(bottoms[0]!, rule.metric);
       if (a === undefined || b === undefined || b === 0) continue;
+      const shared = selectorFor(top, rule.extraKeys, rule.ignoreSizes);
       const check: BaselineCheck = {
         kind: 'ratio',
-        id: `${rule.benchmark} ${label(axisFree)}: ${rule.numerator}/${rule.denominator} ${rule.metric}`,
+        id: `${rule.benchmark} ${label(shared)}: ${rule.numerator}/${rule.denominator} ${rule.metric}`,
         metric: rule.metric,
         numerator,
         denominator,
@@ -93,7 +94,7 @@ export function deriveChecks(results: readonly BenchResult[], ratios: readonly R
       if (r.benchmark !== rule.benchmark || (rule.backend && r.backend !== rule.backend)) continue;
       const value = metricOf(r, rule.metric);
       if (value === undefined) continue;
-      const result = selectorFor(r);
+      const result = selectorFor(r, rule.extraKeys);
       const check: BaselineCheck = { kind: 'counter', id: `${describeSelector(result)}: ${rule.metric}`, metric: rule.metric, result, baseline: value };
       if (rule.tolerance !== undefined) check.tolerance = rule.tolerance;
       checks.push(check);
@@ -101,7 +102,7 @@ export function deriveChecks(results: readonly BenchResult[], ratios: readonly R
   }
   const seen = new Set<string>();
   for (const c of checks) {
-    if (seen.has(c.id)) throw new Error(`baseline: two checks share the id '${c.id}'; give the results a distinguishing size or extra`);
+    if (seen.has(c.id)) throw new Error(`baseline: two checks share the id '${c.id}'; name the extra that tells them apart in the rule's extraKeys`);
     seen.add(c.id);
   }
   return checks;

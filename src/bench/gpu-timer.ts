@@ -38,14 +38,16 @@ export function createGpuTimer(ctx: Pick<GpuContext, 'device' | 'hasTimestamps'>
       written += 2;
       return { querySet, beginningOfPassWriteIndex: at, endOfPassWriteIndex: at + 1 };
     },
-    resolve(encoder) {
-      if (written === resolved) return;
-      encoder.resolveQuerySet(querySet, resolved, written - resolved, resolveBuffer, resolved * 8);
+    resolve() {
+      // resolveQuerySet needs a 256-byte-aligned destination offset, which per-encoder ranges rarely have, and
+      // timestamps stay in the query set after their submit, so read() resolves them all at offset 0 instead.
       resolved = written;
     },
     async read() {
+      resolved = written;
       if (!resolved) return 0;
       const encoder = device.createCommandEncoder();
+      encoder.resolveQuerySet(querySet, 0, resolved, resolveBuffer, 0);
       encoder.copyBufferToBuffer(resolveBuffer, 0, readBuffer, 0, resolved * 8);
       device.queue.submit([encoder.finish()]);
       await readBuffer.mapAsync(GPUMapMode.READ, 0, resolved * 8);

@@ -21,8 +21,8 @@ export const DEFAULT_SUITE: SuiteEntry[] = [
 /** Ratios within one run that `bench:check` watches (higher is better). */
 export const RATIO_RULES: RatioRule[] = [
   { benchmark: 'core', metric: 'neuronStepsPerS', axis: 'backend', numerator: 'webgpu', denominator: 'cpu' },
-  // A software adapter trains fewer samples than the CPU in the same run (bench nbp's gpuSamples), so samples may differ.
-  { benchmark: 'nbp', metric: 'samplesPerS', axis: 'backend', numerator: 'webgpu', denominator: 'cpu', ignoreSizes: ['samples'] },
+  // bench nbp trains fewer samples on a software adapter than on the CPU in the same run, so `samples` may differ.
+  { benchmark: 'nbp', metric: 'samplesPerS', axis: 'backend', numerator: 'webgpu', denominator: 'cpu', extraKeys: ['phase'], ignoreSizes: ['samples'] },
 ];
 
 /** Machine-independent counters that `bench:check` watches (lower is better). */
@@ -30,8 +30,8 @@ export const COUNTER_RULES: CounterRule[] = [
   { benchmark: 'core', metric: 'dispatchesPerStep', backend: 'webgpu' },
   { benchmark: 'core', metric: 'submitsPerStep', backend: 'webgpu' },
   { benchmark: 'core', metric: 'bytesPerSynapse', backend: 'webgpu' },
-  { benchmark: 'nbp', metric: 'dispatchesPerStep', backend: 'webgpu' },
-  { benchmark: 'nbp', metric: 'submitsPerStep', backend: 'webgpu' },
+  { benchmark: 'nbp', metric: 'dispatchesPerStep', backend: 'webgpu', extraKeys: ['phase'] },
+  { benchmark: 'nbp', metric: 'submitsPerStep', backend: 'webgpu', extraKeys: ['phase'] },
 ];
 
 /** Loads a definition by name; the error lists the valid names. */

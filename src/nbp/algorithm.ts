@@ -94,7 +94,7 @@ const keeps = (r: SampleRemedy | undefined, index: number): boolean => !r || kee
 function forwardWithErrors(shape: NbpShape, w: NbpWeights, x: ArrayLike<number>, label: number, c: SemanticsConstants, r: RemedyParams = FAITHFUL_PARAMS) {
   const f = inferReference(shape, w.W1, w.W2, x);
   const b = new Uint8Array(shape.nHid);
-  for (let j = 0; j < shape.nHid; j++) b[j] = f.a1[j]! > 0 && !(f.a1[j]! > c.derivHigh) ? 1 : 0;
+  for (let j = 0; j < shape.nHid; j++) b[j] = f.a1[j]! > -r.hiddenWiden && !(f.a1[j]! > c.derivHigh + r.hiddenWiden) ? 1 : 0;
   const d2p = new Uint8Array(shape.nOut);
   const d2m = new Uint8Array(shape.nOut);
   for (let k = 0; k < shape.nOut; k++) {

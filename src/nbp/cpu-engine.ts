@@ -168,6 +168,7 @@ export class CpuReplicaEngine {
     const op = this.layout.nOutPad;
     const step = LEARNING_STEP;
     const { targetHigh, targetLow, nonTargetLow } = this.rp;
+    const hLow = -this.rp.hiddenWiden || 0, hHigh = hi + this.rp.hiddenWiden;
     for (let n = 0; n < order.length; n++) {
       const s = order[n]!;
       const count = this.forwardA1(lists, s);
@@ -197,7 +198,7 @@ export class CpuReplicaEngine {
       let nd = 0;
       for (let j = 0; j < nHid; j++) {
         const v = a1[j]!;
-        if (v <= 0 || v > hi) continue;
+        if (v <= hLow || v > hHigh) continue;
         const r = j * op;
         if (loihi) {
           let s6 = 0, s10 = 0;

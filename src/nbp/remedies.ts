@@ -43,6 +43,20 @@ export const REMEDIES: Readonly<Record<string, RemedyDefinition>> = {
     range: [0, 512],
     integer: true,
   },
+  'target-margin': {
+    description:
+      'targets are trained until a2 > 512 + VALUE (overrides the target side of margin; may exceed 512): the target output is pushed further above its threshold than margin allows',
+    kind: 'number',
+    range: [0, 1 << 16],
+    integer: true,
+  },
+  'hidden-box': {
+    description:
+      'widens the HIDDEN surrogate derivative box from 0 < a1 <= derivHigh to -VALUE < a1 <= derivHigh + VALUE, so hidden units outside the box on a sample still learn from it',
+    kind: 'number',
+    range: [0, 1 << 20],
+    integer: true,
+  },
   'lr-halve': {
     description:
       'learning-rate schedule: every VALUE epochs the chance that a synapse applies its +-2 update halves (stochastic rounding of a step 2/2^level, level <= 5), deterministic per (sample number, synapse)',
@@ -62,16 +76,19 @@ export interface RemedyParams {
   nonTargetLow: number;
   /** Epochs per halving of the update probability; 0 = off (every update applies). */
   lrHalveEpochs: number;
+  /** The hidden box widens to −hiddenWiden < a1 ≤ derivHigh + hiddenWiden (faithful: 0). */
+  hiddenWiden: number;
 }
 
 /** The faithful algorithm's values. */
-export const FAITHFUL_PARAMS: Readonly<RemedyParams> = { targetHigh: 512, targetLow: 0, nonTargetLow: 512, lrHalveEpochs: 0 };
+export const FAITHFUL_PARAMS: Readonly<RemedyParams> = { targetHigh: 512, targetLow: 0, nonTargetLow: 512, lrHalveEpochs: 0, hiddenWiden: 0 };
 
 /** The per-sample parameters of validated settings. */
 export function remedyParams(settings: RemedySettings | undefined): RemedyParams {
   const num = (name: string): number => (typeof settings?.[name] === 'number' ? (settings[name] as number) : 0);
   const margin = num('margin');
-  return { targetHigh: 512 + margin, targetLow: 0 - num('output-floor') || 0, nonTargetLow: 512 - margin, lrHalveEpochs: num('lr-halve') };
+  const targetMargin = typeof settings?.['target-margin'] === 'number' ? num('target-margin') : margin;
+  return { targetHigh: 512 + targetMargin, targetLow: 0 - num('output-floor') || 0, nonTargetLow: 512 - margin, lrHalveEpochs: num('lr-halve'), hiddenWiden: num('hidden-box') };
 }
 
 /** The largest halving level of lr-halve (update probability 1/32). */

@@ -17,8 +17,9 @@ import { meanSd } from './metrics.ts';
 import type { RemedySettings } from './remedies.ts';
 import type { ProgressSink } from './progress.ts';
 
-/** Hidden and output sizes of the nBP network (nbp.md §1.1). */
+/** Hidden units of the nBP network (nbp.md §1.1). */
 export const HIDDEN = 400;
+/** Output units (classes). */
 export const OUTPUTS = 10;
 /** Samples per train() call: small enough for a lively progress bar, large enough to keep the host quiet. */
 export const CHUNK = 5000;
@@ -119,11 +120,13 @@ function plan(o: RunOptions): Plan {
     replicas,
     shape,
     trainSize: train.n,
-    initWeightsSha256: o.initWeights ? fileSha256(o.initWeights) : null,
+    // Resuming needs no --init-weights (the weights come from the checkpoint), but the same --order.
+    initWeightsSha256: o.initWeights ? fileSha256(o.initWeights) : (ckpt?.config.initWeightsSha256 ?? null),
     orderSha256: o.order ? fileSha256(o.order) : null,
     remedies: o.remedies ?? ckpt?.config.remedies ?? null,
   };
   if (ckpt) {
+    if (ckpt.config.orderSha256 && !o.order) throw new Error(`cannot --resume ${o.out}: the run used an --order file (sha256 ${ckpt.config.orderSha256}); pass the same --order FILE`);
     const diff = configDifferences(ckpt.config, config);
     if (diff.length) throw new Error(`cannot --resume ${o.out}: the checkpoint was made with a different configuration (${diff.join('; ')})`);
     return { config, epochs, train, test, orders, initial: ckpt.replicas.map((r) => r.weights), progress: ckpt.progress };
@@ -137,7 +140,13 @@ function truncateMetrics(file: string, samples: number): void {
   if (!existsSync(file)) return;
   const keep = readFileSync(file, 'utf8')
     .split('\n')
-    .filter((line) => line.trim() && (JSON.parse(line) as { samples: number }).samples <= samples);
+    .filter((line) => {
+      try {
+        return line.trim() !== '' && (JSON.parse(line) as { samples: number }).samples <= samples;
+      } catch {
+        return false; // a line torn by a crash mid-append
+      }
+    });
   writeFileSync(file, keep.map((l) => l + '\n').join(''));
 }
 

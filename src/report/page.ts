@@ -23,3 +23,9 @@ function render(): void {
 }
 
 render();
+// Canvases are drawn at their CSS size; redraw when the window changes it.
+let pending = 0;
+addEventListener('resize', () => {
+  clearTimeout(pending);
+  pending = setTimeout(render, 150) as unknown as number;
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BenchResult } from '../../src/bench/types.ts';
-import { compareWithBaseline, formatComparison, matches, metricOf, type Baseline } from '../../src/bench/compare.ts';
+import { bestOf, compareWithBaseline, formatComparison, matches, metricOf, type Baseline } from '../../src/bench/compare.ts';
 import { deriveChecks } from '../../src/bench/baseline.ts';
 
 function result(over: Partial<BenchResult> & Pick<BenchResult, 'benchmark' | 'backend'>): BenchResult {
@@ -53,14 +53,14 @@ describe('deriveChecks', () => {
     ]);
   });
 
-  it('pairs across ignored sizes and names string extras in the id', () => {
+  it('pairs across ignored sizes, on the named extras only, and names them in the id', () => {
     const results = [
       result({ benchmark: 'nbp', backend: 'cpu', sizes: { replicas: 3, samples: 5000 }, samplesPerS: 60000, extra: { phase: 'train', threads: 2 } }),
-      result({ benchmark: 'nbp', backend: 'webgpu', sizes: { replicas: 3, samples: 1000 }, samplesPerS: 1500, extra: { phase: 'train', threads: null } }),
+      result({ benchmark: 'nbp', backend: 'webgpu', sizes: { replicas: 3, samples: 1000 }, samplesPerS: 1500, extra: { phase: 'train', threads: null, strategy: 'fused' } }),
       result({ benchmark: 'nbp', backend: 'cpu', sizes: { replicas: 3, samples: 10000 }, samplesPerS: 3e5, extra: { phase: 'infer' } }),
       result({ benchmark: 'nbp', backend: 'webgpu', sizes: { replicas: 3, samples: 10000 }, samplesPerS: 3e4, extra: { phase: 'infer' } }),
     ];
-    const rule = { benchmark: 'nbp', metric: 'samplesPerS' as const, axis: 'backend' as const, numerator: 'webgpu', denominator: 'cpu' };
+    const rule = { benchmark: 'nbp', metric: 'samplesPerS' as const, axis: 'backend' as const, numerator: 'webgpu', denominator: 'cpu', extraKeys: ['phase'] };
     // Without ignoreSizes only the inference pair (same sample count) pairs up.
     expect(deriveChecks(results, [rule], []).map((c) => c.id)).toEqual(['nbp replicas=3 samples=10000 phase=infer: webgpu/cpu samplesPerS']);
     const checks = deriveChecks(results, [{ ...rule, ignoreSizes: ['samples'] }], []);
@@ -166,5 +166,21 @@ describe('selectors', () => {
     expect(metricOf(r, 'extra.ratio')).toBe(2);
     expect(metricOf(r, 'extra.engine')).toBeUndefined();
     expect(metricOf(r, 'usPerStep')).toBeUndefined();
+  });
+});
+
+describe('bestOf', () => {
+  it('keeps, per configuration, the repetition with the highest throughput', () => {
+    const slow = run({ cpu: 0.5 });
+    const fast = run();
+    const mixed = run().map((r, i) => (i === 1 ? { ...r, neuronStepsPerS: r.neuronStepsPerS! * 3 } : { ...r, neuronStepsPerS: r.neuronStepsPerS && r.neuronStepsPerS / 4, samplesPerS: r.samplesPerS && r.samplesPerS / 4 }));
+    const best = bestOf([slow, fast, mixed]);
+    expect(best[0]).toBe(fast[0]);
+    expect(best[1]).toBe(mixed[1]);
+    expect(best[4]).toBe(fast[4]);
+  });
+
+  it('refuses repetitions that list different configurations', () => {
+    expect(() => bestOf([run(), run().reverse()])).toThrow(/repetitions differ at result 0/);
   });
 });

@@ -6,6 +6,7 @@ import { withChromium, HarnessTimeoutError } from '../../harness/chromium.ts';
 import { bundleForBrowser } from '../../src/report/bundle.ts';
 import { nodeBenchEnv } from '../../src/cli/commands/bench.ts';
 import probe from './fixtures/probe-bench.ts';
+import { runBrowserBench } from '../../harness/run-bench.ts';
 import type { BenchResult } from '../../src/bench/types.ts';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
@@ -83,6 +84,23 @@ describe('the same definition in Node and in headless Chromium', () => {
     // Chromium's SwiftShader adapter offers timestamp-query (webgpu-setup.md), so GPU time is measured, not null.
     expect(typeof gpu.gpuMsPerStep).toBe('number');
     expect(gpu.compileMs).toBeGreaterThan(0);
+  });
+});
+
+describe('bench:browser', () => {
+  it('runs the project\'s core benchmark in Chromium and records every field the CLI records', async () => {
+    const results = await runBrowserBench({
+      entries: [{ name: 'core', quick: true, params: { sizes: '200', steps: '20', warmup: '5' } }],
+      timeoutMs: 180_000,
+    });
+    expect(results.map((r) => [r.benchmark, r.backend, r.environment, r.sizes.neurons])).toEqual([['core', 'cpu', 'browser', 200], ['core', 'webgpu', 'browser', 200]]);
+    const gpu = results[1]!;
+    for (const key of ['neuronStepsPerS', 'synapticEventsPerS', 'usPerStep', 'dispatchesPerStep', 'submitsPerStep', 'gpuMsPerStep', 'compileMs', 'bytesPerSynapse'] as const) {
+      expect(typeof gpu[key], key).toBe('number');
+    }
+    expect(gpu.adapter).toMatch(/swiftshader/);
+    expect(gpu.version).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
+    expect(gpu.commit).toMatch(/^[0-9a-f]{7,}$/);
   });
 });
 

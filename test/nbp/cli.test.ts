@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.ts';
@@ -56,6 +56,8 @@ describe('synfire train', () => {
     const parts = runs();
     expect(await cli(...base(), '--epochs', '2', '--seed', '3', '--replicas', '2', '--out', parts, '--samples', '27')).toBe(0);
     expect(readCheckpoint(parts).progress).toEqual({ samples: 27, epoch: 0, offset: 27 });
+    // A crash after a metrics append but before the checkpoint leaves later (or torn) lines: resume drops them.
+    appendFileSync(join(parts, 'metrics.jsonl'), '{"replica":0,"samples":40,"acc_spikes":0.5}\n{"replica":1,"sam');
     expect(await cli('train', '--out', parts, '--resume', '--samples', '53', '--backend', 'cpu', '--threads', '0', '--data-dir', data)).toBe(0);
     expect(await cli('train', '--out', parts, '--resume', '--backend', 'cpu', '--threads', '0', '--data-dir', data)).toBe(0);
     const a = readCheckpoint(full);
@@ -78,6 +80,11 @@ describe('synfire train', () => {
       const dir = runs();
       expect(await cli(...base(), '--epochs', '2', '--seed', '9', '--semantics', semantics, '--init-weights', wfile, '--order', ofile, '--out', dir)).toBe(0);
       expect(metrics(dir).map((r) => r.samples)).toEqual([3, 6, 7, 9]);
+      // Resuming needs the same --order again, but not --init-weights.
+      expect(await cli('train', '--out', dir, '--resume', '--epochs', '2', '--backend', 'cpu', '--threads', '0', '--data-dir', data)).toBe(1);
+      expect(err.join('\n')).toMatch(/the run used an --order file .*pass the same --order FILE/);
+      expect(await cli('train', '--out', dir, '--resume', '--order', ofile, '--backend', 'cpu', '--threads', '0', '--data-dir', data)).toBe(0);
+      expect(out.join('\n')).toMatch(/Test-set metrics after 9 samples/);
       const pair = parseWeightsJson(readFileSync(wfile, 'utf8'), wfile);
       const w = cloneWeights(weightsFrom(pair.W1, pair.W2));
       const train = loadDataset('mnist', 'train', { dataDir: data });

@@ -103,6 +103,18 @@ describe('fast CPU engine = per-sample reference', () => {
   }
 });
 
+describe('fast CPU engine = reference on Fashion-MNIST (784 inputs, up to 663 active: several i16 chunks)', () => {
+  for (const semantics of SEMANTICS) {
+    it(semantics, () => {
+      const train = loadDataset('fashion', 'train');
+      const shape: NbpShape = { nIn: 784, nHid: 400, nOut: 10 };
+      const w0 = glorotInit(shape, 8);
+      const order = epochOrder(train.n, 8, 0).subarray(0, 300);
+      expectSameWeights(fast(semantics, shape, w0, train, order, 2), reference(semantics, shape, w0, train, order), semantics);
+    });
+  }
+});
+
 describe('createCpuFusedTrainer', () => {
   const { shape, w, data } = saturatingCase(3, 'loihi');
 

@@ -101,10 +101,29 @@ describe('remedies change the per-sample algorithm as documented', () => {
     expect([arr(t1.d2p), arr(t1.d2m)]).toEqual([[1, 0], [0, 1]]);
     expect([col(m, 0), col(m, 1)]).toEqual([[122, 122, 122, 122, 122], [78, 78, 78, 78, 78]]);
   });
+  it('target-margin: a target at a2 = 1100 still learns with target-margin=1024 but not with margin=512', () => {
+    const { shape, w } = oneHidden([1100, 0]);
+    const r = (settings: RemedySettings) => arr(trainSampleLoihi(shape, cloneWeights(w), X, 0, { params: remedyParams(settings), level: 0, sampleNo: 0 }).d2p);
+    expect(r({ margin: 512 })).toEqual([0, 0]);
+    expect(r({ margin: 512, 'target-margin': 1024 })).toEqual([1, 0]);
+  });
   it('margin respects the box: a non-target above 1024 and a target above 512+margin get no error', () => {
     const { shape, w } = oneHidden([900, 1100]);
     const t = trainSampleLoihi(shape, cloneWeights(w), X, 0, { params: remedyParams({ margin: 256 }), level: 0, sampleNo: 0 });
     expect([arr(t.d2p), arr(t.d2m)]).toEqual([[0, 0], [0, 0]]);
+  });
+  it('hidden-box: a hidden unit with a1 = -100 (outside the box) learns only when the box is widened', () => {
+    const shape: NbpShape = { nIn: 2, nHid: 1, nOut: 2 };
+    const w = weightsFrom(Int32Array.from([-50, -50]), Int32Array.from([100, 0])); // a1 = -100, h = 0, a2 = 0
+    // h = 0 gives a2 = 0, so the target (class 0) needs a small output floor to get d2p; s6 = P[0,0] = 100 > 0.
+    const p = remedyParams({ 'output-floor': 10 });
+    const t0 = trainSampleLoihi(shape, cloneWeights(w), [1, 1], 0, { params: p, level: 0, sampleNo: 0 });
+    expect(arr(t0.d2p)).toEqual([1, 0]);
+    expect(arr(t0.d1p)).toEqual([0]);
+    const wide = cloneWeights(w);
+    const t1 = trainSampleLoihi(shape, wide, [1, 1], 0, { params: remedyParams({ 'output-floor': 10, 'hidden-box': 200 }), level: 0, sampleNo: 0 });
+    expect(arr(t1.d1p)).toEqual([1]);
+    expect(arr(wide.W1)).toEqual([-48, -48]);
   });
   it('lr-halve: at level 2 about a quarter of the W1 updates apply, and W2 and its copies P, M stay in sync', () => {
     const { shape, w, data, order } = randomCase(3);
@@ -124,7 +143,7 @@ describe('remedies change the per-sample algorithm as documented', () => {
 });
 
 describe('fast CPU engine = reference with remedies; bit-identical without', () => {
-  const sets: Array<RemedySettings | undefined> = [undefined, { margin: 256 }, { 'output-floor': 4096 }, { 'lr-halve': 3 }, { margin: 128, 'output-floor': 1024, 'lr-halve': 2 }];
+  const sets: Array<RemedySettings | undefined> = [undefined, { margin: 256 }, { 'output-floor': 4096 }, { 'lr-halve': 3 }, { 'hidden-box': 300 }, { 'target-margin': 900, margin: 100 }, { margin: 128, 'output-floor': 1024, 'lr-halve': 2, 'hidden-box': 100 }];
   for (const semantics of ['loihi', 'numpy'] as const) {
     for (const settings of sets) {
       it(`${semantics} ${JSON.stringify(settings ?? 'faithful')}`, () => {

@@ -44,22 +44,23 @@ function changedEntries(a: Int32Array, b: Int32Array): number {
   return n;
 }
 
-let ctx: GpuContext;
 let train: EncodedDataset;
 let test: EncodedDataset;
+// Acquired inside each test (not in beforeAll), so that with no adapter every test FAILS instead of being skipped.
+let ctxPromise: Promise<GpuContext> | undefined;
+const gpu = (): Promise<GpuContext> => (ctxPromise ??= acquireGpu());
 
-beforeAll(async () => {
-  ctx = await acquireGpu();
+beforeAll(() => {
   train = head(loadDataset('mnist', 'train'), 1000);
   test = head(loadDataset('mnist', 'test'), 300);
 });
 
-afterAll(() => ctx?.destroy());
+afterAll(async () => (await ctxPromise?.catch(() => undefined))?.destroy());
 
 /** Trains the WGSL and CPU trainers on the same orders (split into calls) and returns both, still alive. */
-async function trainBoth(semantics: Semantics, initial: NbpWeights[], orders: Uint32Array[], calls: number[], gpu: WebgpuTrainerOptions) {
+async function trainBoth(semantics: Semantics, initial: NbpWeights[], orders: Uint32Array[], calls: number[], gpuOptions: WebgpuTrainerOptions) {
   const opts: FusedTrainerOptions = { shape, semantics, train, initial };
-  const webgpu = await createWebgpuFusedTrainer(opts, ctx, gpu);
+  const webgpu = await createWebgpuFusedTrainer(opts, await gpu(), gpuOptions);
   const cpu = await createCpuFusedTrainer(opts, { threads: 0 });
   let at = 0;
   for (const len of calls) {
@@ -169,7 +170,7 @@ describe('weights, shapes, inference blocks and errors', () => {
     for (const semantics of ['loihi', 'numpy'] as const) {
       const initial = [glorotInit(odd, 61)];
       const order = shuffled(train.n, 12).slice(0, 150);
-      const webgpu = await createWebgpuFusedTrainer({ shape: odd, semantics, train, initial }, ctx);
+      const webgpu = await createWebgpuFusedTrainer({ shape: odd, semantics, train, initial }, await gpu());
       try {
         await webgpu.train([order]);
         const w = cloneWeights(initial[0]!);
@@ -186,7 +187,7 @@ describe('weights, shapes, inference blocks and errors', () => {
 
   it('setWeights/getWeights round-trip; odd inference block sizes give the reference tallies', async () => {
     const initial = [glorotInit(shape, 41)];
-    const webgpu = await createWebgpuFusedTrainer({ shape, semantics: 'loihi', train, initial }, ctx, { samplesPerBlock: 7 });
+    const webgpu = await createWebgpuFusedTrainer({ shape, semantics: 'loihi', train, initial }, await gpu(), { samplesPerBlock: 7 });
     try {
       const w = weightsAtBounds(42);
       await webgpu.setWeights(0, w);
@@ -201,8 +202,8 @@ describe('weights, shapes, inference blocks and errors', () => {
 
   it('rejects bad orders, weights and remedies with messages that name the problem', async () => {
     const initial = [glorotInit(shape, 51), glorotInit(shape, 52)];
-    await expect(createWebgpuFusedTrainer({ shape, semantics: 'loihi', train, initial, remedies: { nope: true } }, ctx)).rejects.toThrow(/remed/);
-    const webgpu = await createWebgpuFusedTrainer({ shape, semantics: 'loihi', train, initial }, ctx);
+    await expect(createWebgpuFusedTrainer({ shape, semantics: 'loihi', train, initial, remedies: { nope: true } }, await gpu())).rejects.toThrow(/remed/);
+    const webgpu = await createWebgpuFusedTrainer({ shape, semantics: 'loihi', train, initial }, await gpu());
     try {
       await expect(webgpu.train([new Uint32Array([1, 2])])).rejects.toThrow(/1 orders for 2 replicas/);
       await expect(webgpu.train([new Uint32Array([1, 2]), new Uint32Array([3])])).rejects.toThrow(/replica 1 has 1 samples/);

@@ -146,8 +146,9 @@ describe('large steps', () => {
       ],
     };
     const options: SimulationOptions = { recording: { state: 'all', stateSteps: [1, 2] } };
-    // Rows of one synapse: small workgroups keep the 65,535 mostly idle workgroups cheap on a software adapter.
-    const small = await createWebgpuBackend(await testGpu(), { workgroupSize: 4 });
+    // One spike per workgroup, so 70,000 spikes need more than 65,535 workgroups; workgroups of 4 threads keep
+    // that cheap on a software adapter (rows have one synapse).
+    const small = await createWebgpuBackend(await testGpu(), { workgroupSize: 4, spikeLanes: 4 });
     const [gpu, ref] = [await small.create(net, options), await cpu.create(net, options)];
     await gpu.run(3);
     await ref.run(3);
@@ -165,6 +166,10 @@ describe('errors name what is wrong', () => {
     await expect(backend.create(net, { stepsPerSubmit: 0 })).rejects.toThrow(/stepsPerSubmit = 0/);
     await expect(backend.create(net, { recording: { spikes: ['nope'] } })).rejects.toThrow(/recording.spikes\[0\] = 'nope' names no group/);
     await expect(createWebgpuBackend(await testGpu(), { strategy: 'dense' }).then((b) => b.create(net))).rejects.toThrow(/projection 'a_b': the dense strategy cannot represent it/);
+    await expect(createWebgpuBackend(await testGpu(), { spikeLanes: 3 }).then((b) => b.create(net))).rejects.toThrow(/spikeLanes = 3 must be a power of two from 1 to the workgroup size 64/);
+    // 400,000 replicas of 1,000 compartments need gigabytes: refused before any buffer is made.
+    const big: Network = { groups: [{ name: 'g', size: 1000, du: 0, dv: 0, vth: 0, biasMant: new Array(1000).fill(0), biasExp: 0, refractory: 0 }], sources: [], projections: [] };
+    await expect(backend.create(big, { replicas: 400_000 })).rejects.toThrow(/WebGPU buffer '\w+' needs \d+ bytes, more than this device binds \(\d+\)/);
     const sim = await backend.create(net, { replicas: 2 });
     expect(() => sim.injectSpikes('in', [[0, 4]])).toThrow(/index 4 is out of range 0..3/);
     expect(() => sim.injectSpikes('nope', [])).toThrow(/no source named 'nope'/);

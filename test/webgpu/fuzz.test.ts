@@ -20,11 +20,11 @@ const RUNS = Number(process.env.SYNFIRE_FUZZ_RUNS ?? 12);
 const cpu = createCpuBackend();
 const backends = new Map<string, Promise<WebgpuBackend>>();
 
-function webgpu(strategy: StrategyChoice | undefined): Promise<WebgpuBackend> {
-  const key = JSON.stringify(strategy ?? 'auto');
+function webgpu(strategy: StrategyChoice | undefined, spikeLanes: number | undefined): Promise<WebgpuBackend> {
+  const key = JSON.stringify([strategy ?? 'auto', spikeLanes ?? 'auto']);
   let backend = backends.get(key);
   if (!backend) {
-    backend = testGpu().then((ctx) => createWebgpuBackend(ctx, strategy === undefined ? {} : { strategy }));
+    backend = testGpu().then((ctx) => createWebgpuBackend(ctx, { ...(strategy === undefined ? {} : { strategy }), ...(spikeLanes ? { spikeLanes } : {}) }));
     backends.set(key, backend);
   }
   return backend;
@@ -38,12 +38,14 @@ function denseWherePossible(network: Network): StrategyChoice {
 interface Mode {
   strategy?: (network: Network) => StrategyChoice;
   stepsPerSubmit?: number;
+  /** Threads per spike in deliver (default automatic: 1 on a software adapter). */
+  spikeLanes?: number;
 }
 
 /** Runs a case on both backends and returns the first difference, or null. */
 async function compare(c: NetworkCase, mode: Mode): Promise<string | null> {
   const strategy = mode.strategy?.(c.network);
-  const gpuBackend = await webgpu(strategy);
+  const gpuBackend = await webgpu(strategy, mode.spikeLanes);
   const stateSteps = Array.from({ length: c.steps }, (_, t) => t);
   const options = { replicas: c.replicas, recording: { spikes: 'all' as const, state: 'all' as const, stateSteps } };
   const expected = await cpu.create(c.network, options);
@@ -88,11 +90,11 @@ describe('WebGPU backend = CPU oracle on random networks, every step', () => {
     expect(await checkProperty({}, 0)).toBeGreaterThanOrEqual(RUNS * 250);
   });
 
-  it('one step per submit, CSR forced everywhere', async () => {
-    expect(await checkProperty({ stepsPerSubmit: 1, strategy: () => 'csr' }, 1)).toBeGreaterThanOrEqual(RUNS * 250);
+  it('one step per submit, CSR forced everywhere, 64 threads per spike', async () => {
+    expect(await checkProperty({ stepsPerSubmit: 1, strategy: () => 'csr', spikeLanes: 64 }, 1)).toBeGreaterThanOrEqual(RUNS * 250);
   });
 
-  it('dense forced wherever exact, 7 steps per submit', async () => {
-    expect(await checkProperty({ stepsPerSubmit: 7, strategy: denseWherePossible }, 2)).toBeGreaterThanOrEqual(RUNS * 250);
+  it('dense forced wherever exact, 7 steps per submit, 4 threads per spike', async () => {
+    expect(await checkProperty({ stepsPerSubmit: 7, strategy: denseWherePossible, spikeLanes: 4 }, 2)).toBeGreaterThanOrEqual(RUNS * 250);
   });
 });

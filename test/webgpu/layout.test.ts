@@ -8,7 +8,9 @@ import { SHADER_SOURCES } from '../../src/backends/webgpu/shaders.gen.ts';
 import { GROUP, GROUP_STRIDE, NEG_STRIDE, SEG, SEG_STRIDE } from '../../src/backends/webgpu/kernels/tables.ts';
 import { workgroupGrid } from '../../src/backends/webgpu/kernels/common.ts';
 import { chooseStrategy, type ProjectionShape } from '../../src/backends/webgpu/strategies.ts';
-import { initialWeights, layoutNetwork, unpackWeights } from '../../src/backends/webgpu/layout.ts';
+import { layoutNetwork } from '../../src/backends/webgpu/layout.ts';
+import { initialWeights, unpackWeights } from '../../src/backends/webgpu/synapse-words.ts';
+import { autoSpikeLanes } from '../../src/backends/webgpu/simulation.ts';
 import type { Network } from '../../src/network/types.ts';
 
 /** `const NAME: u32 = 12u;` constants of a shader. */
@@ -64,6 +66,16 @@ describe('workgroup grid', () => {
     expect(x).toBeLessThanOrEqual(65535);
     expect(x * y * 64).toBeGreaterThanOrEqual(64 * 65536 + 1);
     expect(workgroupGrid(0, 64)).toEqual([0, 1]);
+  });
+});
+
+describe('threads per spike', () => {
+  it('walks rows in about two strides on a GPU, one thread per spike on a software adapter', () => {
+    expect(autoSpikeLanes(80, 64, false)).toBe(32);
+    expect(autoSpikeLanes(400, 64, false)).toBe(64);
+    expect(autoSpikeLanes(4, 64, false)).toBe(2);
+    expect(autoSpikeLanes(1, 64, false)).toBe(1);
+    expect(autoSpikeLanes(80, 64, true)).toBe(1);
   });
 });
 

@@ -10,10 +10,23 @@ import type { SimKernels } from './kernels/set.ts';
 /** Words at the start of `control`: spike count per parity, synaptic events (low, high). */
 const CONTROL_HEADER = 4;
 
+/** Throws, naming the buffer, when it exceeds what the device can bind. */
+function checkSize(device: GPUDevice, label: string, bytes: number): void {
+  const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+  if (bytes > limit) {
+    throw new RangeError(
+      `WebGPU buffer '${label}' needs ${bytes} bytes, more than this device binds (${limit}); use fewer replicas, neurons or synapses`,
+    );
+  }
+}
+
 /** The buffers of a simulation. */
 export class SimBuffers {
   readonly params: GPUBuffer;
+  /** The layout's static tables, then the out-degrees [R][Npre] (existing synapses, for event counts). */
   readonly tables: GPUBuffer;
+  /** Word offset of the out-degrees in `tables`. */
+  readonly degreeOff: number;
   /** [R][N][3]: u, v, ref_until. */
   readonly state: GPUBuffer;
   /** Delay ring [R][D][N], then weight_exp < 0 scratch [R][S]. */
@@ -62,15 +75,28 @@ export class SimBuffers {
     this.chunkWords = stepsPerSubmit * (1 + R * sourceWords);
     this.stateWords = L.recording.stateSteps.length * R * L.recording.stateN * 2;
 
-    this.params = this.buffer('params', PARAM_FIELDS.length * 4, GPUBufferUsage.UNIFORM | COPY_DST);
-    this.tables = this.buffer('tables', L.tables.length * 4, STORAGE | COPY_DST);
-    this.state = this.buffer('state', R * L.N * 12, STORAGE | COPY_DST | COPY_SRC);
-    this.acc = this.buffer('acc', (R * L.ringSize * L.N + R * L.scratchSize) * 4, STORAGE);
-    this.weights = this.buffer('weights', R * L.wTotal * 4, STORAGE | COPY_DST | COPY_SRC);
-    this.control = this.buffer('control', (this.listOff + 2 * R * L.Npre) * 4, STORAGE | COPY_SRC);
+    this.degreeOff = L.tables.length;
+    // Sizes are checked against the device's limits before any buffer exists.
+    const bytes = {
+      params: PARAM_FIELDS.length * 4,
+      tables: (L.tables.length + R * L.Npre) * 4,
+      state: R * L.N * 12,
+      acc: (R * L.ringSize * L.N + R * L.scratchSize) * 4,
+      weights: R * L.wTotal * 4,
+      control: (this.listOff + 2 * R * L.Npre) * 4,
+      chunk: this.chunkWords * 4,
+      rec: this.stateWords * 4,
+    };
+    for (const [label, size] of Object.entries(bytes)) checkSize(kernels.device, label, size);
+    this.params = this.buffer('params', bytes.params, GPUBufferUsage.UNIFORM | COPY_DST);
+    this.tables = this.buffer('tables', bytes.tables, STORAGE | COPY_DST);
+    this.state = this.buffer('state', bytes.state, STORAGE | COPY_DST | COPY_SRC);
+    this.acc = this.buffer('acc', bytes.acc, STORAGE);
+    this.weights = this.buffer('weights', bytes.weights, STORAGE | COPY_DST | COPY_SRC);
+    this.control = this.buffer('control', bytes.control, STORAGE | COPY_SRC);
     this.indirect = this.buffer('indirect', 32, STORAGE | GPUBufferUsage.INDIRECT | COPY_DST);
-    this.chunk = this.buffer('chunk', this.chunkWords * 4, STORAGE | COPY_DST);
-    this.rec = this.buffer('rec', this.stateWords * 4, STORAGE | COPY_SRC | COPY_DST);
+    this.chunk = this.buffer('chunk', bytes.chunk, STORAGE | COPY_DST);
+    this.rec = this.buffer('rec', bytes.rec, STORAGE | COPY_SRC | COPY_DST);
     this.clocks = [this.buffer('clock0', 4, STORAGE), this.buffer('clock1', 4, STORAGE)];
 
     const { device } = kernels;
@@ -123,6 +149,12 @@ export class SimBuffers {
     queue.writeBuffer(this.indirect, 0, indirectInit);
   }
 
+  /** Writes out-degrees of one replica for neurons start .. start + values.length - 1. */
+  writeDegrees(replica: number, start: number, values: Int32Array<ArrayBuffer>): void {
+    const at = (this.degreeOff + replica * this.layout.Npre + start) * 4;
+    if (values.length > 0) this.kernels.device.queue.writeBuffer(this.tables, at, values);
+  }
+
   /** Makes room for `rows` spike rows, copying the recorded ones into a larger buffer when needed. */
   ensureSpikeRows(rows: number): void {
     if (rows <= this.spikeRows) return;
@@ -131,7 +163,9 @@ export class SimBuffers {
     const old = this.rec;
     const bytes = (this.stateWords + next * rowWords) * 4;
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
-    const rec = this.kernels.device.createBuffer({ label: 'rec', size: Math.max(16, Math.ceil(bytes / 16) * 16), usage });
+    const size = Math.max(16, Math.ceil(bytes / 16) * 16);
+    checkSize(this.kernels.device, 'rec (recorded spikes: clearRecording bounds it)', size);
+    const rec = this.kernels.device.createBuffer({ label: 'rec', size, usage });
     const encoder = this.kernels.device.createCommandEncoder({ label: 'grow rec' });
     encoder.copyBufferToBuffer(old, 0, rec, 0, Math.min(old.size, (this.stateWords + this.spikeRows * rowWords) * 4));
     this.kernels.device.queue.submit([encoder.finish()]);

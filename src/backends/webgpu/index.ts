@@ -32,7 +32,7 @@ export interface WebgpuBackend extends Backend {
 export async function createWebgpuBackend(ctx?: GpuContext, options: WebgpuBackendOptions = {}): Promise<WebgpuBackend> {
   const context = ctx ?? (await acquireGpu());
   const pipelines = new PipelineCache(context.device);
-  const kernels = new SimKernels(context.device, pipelines, options.workgroupSize ?? 64);
+  const kernels = new SimKernels(context.device, pipelines, options.workgroupSize ?? 64, context.summary.isFallbackAdapter);
   return {
     name: 'webgpu',
     ctx: context,

@@ -128,7 +128,7 @@ export async function run(argv: string[]): Promise<number> {
       const threadCount = threads ?? (await defaultThreads(opts.initial.length));
       progress.log(
         `training ${opts.shape.nIn}-${opts.shape.nHid}-${opts.shape.nOut} (${opts.semantics} semantics, ${opts.engine} engine) with ${opts.initial.length} replica(s)` +
-          (sel.backend === 'cpu' ? ` on ${threadCount || 'no'} worker thread(s)` : ''),
+          (sel.backend === 'cpu' && opts.engine === 'fused' ? ` on ${threadCount || 'no'} worker thread(s)` : ''),
       );
       return createTrainer(opts.engine as EngineName, sel, opts, threadCount);
     },

@@ -5,9 +5,11 @@
  * (binary format, §5.4) and the fixed-width SIMD proposal (prefix 0xfd).
  */
 
-/** Value types. */
+/** The i32 value type. */
 export const I32 = 0x7f;
+/** The v128 value type. */
 export const V128 = 0x7b;
+/** A value type. */
 type ValType = typeof I32 | typeof V128;
 
 function uleb(n: number): number[] {

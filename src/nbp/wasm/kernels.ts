@@ -14,7 +14,7 @@
  *
  * The memory layout is fixed by {@link kernelLayout}; the engine fills rows/dp/dm through typed-array views.
  */
-import { I32, ModuleBuilder } from './asm.ts';
+import { I32, V128, ModuleBuilder } from './asm.ts';
 import { BINARY_THRESHOLD } from '../algorithm.ts';
 
 /** Byte offsets of the engine's arrays in the module's memory. */
@@ -80,7 +80,7 @@ export function buildKernelModule(layout: KernelLayout, nHid: number): Uint8Arra
   m.func('a1', [I32, I32, I32], [], (f) => {
     const [rows, count, out] = [0, 1, 2];
     const c0 = f.local(I32), cEnd = f.local(I32), p = f.local(I32), pEnd = f.local(I32), blk = f.local(I32), outp = f.local(I32);
-    const acc = Array.from({ length: B }, () => f.local(0x7b));
+    const acc = Array.from({ length: B }, () => f.local(V128));
     // out[] = 0
     f.get(out).set(p);
     f.get(out).i32(layout.nHidPad * 4).add().set(pEnd);
@@ -121,7 +121,7 @@ export function buildKernelModule(layout: KernelLayout, nHid: number): Uint8Arra
 
   m.func('update', [I32, I32, I32, I32, I32, I32, I32, I32], [], (f) => {
     const [rows, count, blocks, nblocks, dp, dm, lo, hi] = [0, 1, 2, 3, 4, 5, 6, 7];
-    const vlo = f.local(0x7b), vhi = f.local(0x7b), p = f.local(I32), pEnd = f.local(I32), q = f.local(I32), qEnd = f.local(I32);
+    const vlo = f.local(V128), vhi = f.local(V128), p = f.local(I32), pEnd = f.local(I32), q = f.local(I32), qEnd = f.local(I32);
     const row = f.local(I32), off = f.local(I32), addr = f.local(I32);
     f.get(lo).i16x8Splat().set(vlo);
     f.get(hi).i16x8Splat().set(vhi);
@@ -150,8 +150,8 @@ export function buildKernelModule(layout: KernelLayout, nHid: number): Uint8Arra
   m.func('hidden', [I32, I32, I32, I32], [I32], (f) => {
     const [a1, w2, a2, hlist] = [0, 1, 2, 3];
     const p = f.local(I32), pEnd = f.local(I32), bits = f.local(I32), j = f.local(I32), nh = f.local(I32), q = f.local(I32), row = f.local(I32);
-    const thr = f.local(0x7b);
-    const acc = Array.from({ length: layout.nOutPad / 4 }, () => f.local(0x7b));
+    const thr = f.local(V128);
+    const acc = Array.from({ length: layout.nOutPad / 4 }, () => f.local(V128));
     f.i32(BINARY_THRESHOLD).i32x4Splat().set(thr);
     f.i32(0).set(nh);
     // h: scan a1 four lanes at a time; a lane mask's set bits are the active units (padding lanes hold 0).

@@ -30,6 +30,9 @@ const NAMES = [
   'learnOff', // tables: full-scan learning items [segment, first item]
   'learnSegs', // number of full-scan learning segments
   'learnItems', // full-scan learning items per replica (pre neurons)
+  'degreeOff', // tables: existing outgoing synapses per (replica, neuron), for the synaptic event count
+  'spikeLanes', // deliver: threads per spike (a power of two dividing the workgroup size)
+  'spikesPerGroup', // deliver: spikes per workgroup (workgroup size / spikeLanes)
 ] as const;
 
 /** Name of a Params field. */

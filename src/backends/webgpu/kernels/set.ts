@@ -37,6 +37,8 @@ export class SimKernels {
     readonly device: GPUDevice,
     readonly cache: PipelineCache,
     readonly workgroupSize = 64,
+    /** Whether the adapter is a software one (SwiftShader), which changes automatic choices. */
+    readonly software = false,
   ) {
     this.stepLayout = createStepLayout(device);
     this.deliverLayout = createDeliverLayout(device);
