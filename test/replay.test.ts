@@ -9,7 +9,7 @@ import { getBackend } from '../src/backends/index.ts';
 import { compareResults, describeMismatch, parseResultFile, parseTrace, readTraceFile, runTrace } from '../src/trace/index.ts';
 import { TINY } from './trace/fixtures.ts';
 
-const DIR = '/work/shared/loihi-traces';
+import { TRACES_DIR as DIR } from './paths.ts';
 const FILES = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
 
 /** Runs the replay command in-process and captures what it prints. */

@@ -50,6 +50,13 @@ export const REMEDIES: Readonly<Record<string, RemedyDefinition>> = {
     range: [0, 1 << 16],
     integer: true,
   },
+  'nontarget-margin': {
+    description:
+      'non-targets are trained until a2 <= 512 - VALUE (overrides the non-target side of margin; may exceed 512, i.e. push non-targets below 0)',
+    kind: 'number',
+    range: [0, 1 << 16],
+    integer: true,
+  },
   'hidden-box': {
     description:
       'widens the HIDDEN surrogate derivative box from 0 < a1 <= derivHigh to -VALUE < a1 <= derivHigh + VALUE, so hidden units outside the box on a sample still learn from it',
@@ -88,7 +95,8 @@ export function remedyParams(settings: RemedySettings | undefined): RemedyParams
   const num = (name: string): number => (typeof settings?.[name] === 'number' ? (settings[name] as number) : 0);
   const margin = num('margin');
   const targetMargin = typeof settings?.['target-margin'] === 'number' ? num('target-margin') : margin;
-  return { targetHigh: 512 + targetMargin, targetLow: 0 - num('output-floor') || 0, nonTargetLow: 512 - margin, lrHalveEpochs: num('lr-halve'), hiddenWiden: num('hidden-box') };
+  const nontargetMargin = typeof settings?.['nontarget-margin'] === 'number' ? num('nontarget-margin') : margin;
+  return { targetHigh: 512 + targetMargin, targetLow: 0 - num('output-floor') || 0, nonTargetLow: 512 - nontargetMargin, lrHalveEpochs: num('lr-halve'), hiddenWiden: num('hidden-box') };
 }
 
 /** The largest halving level of lr-halve (update probability 1/32). */

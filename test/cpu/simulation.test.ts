@@ -3,6 +3,7 @@ import { createCpuBackend } from '../../src/backends/cpu/index.ts';
 import type { Network } from '../../src/network/types.ts';
 import { randomNetwork } from './naive.ts';
 import { readTraceFile, traceToNetwork } from '../../src/trace/index.ts';
+import { TRACES_DIR } from '../paths.ts';
 
 const backend = createCpuBackend();
 
@@ -207,7 +208,7 @@ describe('weight exponent on group sums', () => {
 
 describe('trace networks', () => {
   it('count synaptic events exactly', async () => {
-    const trace = await readTraceFile('/work/shared/loihi-traces/fanin-dense.json');
+    const trace = await readTraceFile(`${TRACES_DIR}/fanin-dense.json`);
     const network = traceToNetwork(trace);
     const sim = await backend.create(network, { replicas: 2 });
     await sim.run(trace.steps);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createCpuBackend } from '../../src/backends/cpu/index.ts';
 import { compareResults, describeMismatch, readTraceFile, runTrace } from '../../src/trace/index.ts';
 
-const DIR = '/work/shared/loihi-traces';
+import { TRACES_DIR as DIR } from '../paths.ts';
 const FILES = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
 
 describe('golden traces on the CPU backend', () => {

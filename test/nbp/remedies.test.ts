@@ -107,6 +107,12 @@ describe('remedies change the per-sample algorithm as documented', () => {
     expect(r({ margin: 512 })).toEqual([0, 0]);
     expect(r({ margin: 512, 'target-margin': 1024 })).toEqual([1, 0]);
   });
+  it('nontarget-margin: a non-target at a2 = -100 learns with nontarget-margin=768 but not with margin=512', () => {
+    const { shape, w } = oneHidden([2000 / 2, -100]);
+    const r = (settings: RemedySettings) => arr(trainSampleLoihi(shape, cloneWeights(w), X, 0, { params: remedyParams(settings), level: 0, sampleNo: 0 }).d2m);
+    expect(r({ margin: 512 })).toEqual([0, 0]);
+    expect(r({ margin: 512, 'nontarget-margin': 768 })).toEqual([0, 1]);
+  });
   it('margin respects the box: a non-target above 1024 and a target above 512+margin get no error', () => {
     const { shape, w } = oneHidden([900, 1100]);
     const t = trainSampleLoihi(shape, cloneWeights(w), X, 0, { params: remedyParams({ margin: 256 }), level: 0, sampleNo: 0 });
@@ -143,7 +149,7 @@ describe('remedies change the per-sample algorithm as documented', () => {
 });
 
 describe('fast CPU engine = reference with remedies; bit-identical without', () => {
-  const sets: Array<RemedySettings | undefined> = [undefined, { margin: 256 }, { 'output-floor': 4096 }, { 'lr-halve': 3 }, { 'hidden-box': 300 }, { 'target-margin': 900, margin: 100 }, { margin: 128, 'output-floor': 1024, 'lr-halve': 2, 'hidden-box': 100 }];
+  const sets: Array<RemedySettings | undefined> = [undefined, { margin: 256 }, { 'output-floor': 4096 }, { 'lr-halve': 3 }, { 'hidden-box': 300 }, { 'target-margin': 900, margin: 100 }, { 'nontarget-margin': 700, 'output-floor': 500 }, { margin: 128, 'output-floor': 1024, 'lr-halve': 2, 'hidden-box': 100 }];
   for (const semantics of ['loihi', 'numpy'] as const) {
     for (const settings of sets) {
       it(`${semantics} ${JSON.stringify(settings ?? 'faithful')}`, () => {

@@ -15,7 +15,7 @@ import { diffSimulations, releaseGpu, testGpu } from './helpers.ts';
 
 afterAll(releaseGpu);
 
-const TRACES = '/work/shared/loihi-traces';
+import { TRACES_DIR as TRACES } from '../paths.ts';
 const cpu = createCpuBackend();
 const gpuBackends = new Map<string, Promise<WebgpuBackend>>();
 
