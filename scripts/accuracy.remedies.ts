@@ -35,7 +35,12 @@ const CONFIGS: Array<{ name: string; dataset: 'mnist' | 'fashion'; remedies: str
   { name: 'fashion-B', dataset: 'fashion', remedies: ['margin=512', 'output-floor=4096', 'lr-halve=8'] },
   { name: 'mnist-C', dataset: 'mnist', remedies: ['margin=512', 'output-floor=4096', 'lr-halve=8', 'hidden-box=512'] },
   { name: 'mnist-E', dataset: 'mnist', remedies: ['margin=512', 'target-margin=1024', 'output-floor=4096', 'lr-halve=8'] },
+  { name: 'fashion-E', dataset: 'fashion', remedies: ['margin=512', 'target-margin=1024', 'output-floor=4096', 'lr-halve=8'] },
   { name: 'mnist-F', dataset: 'mnist', remedies: ['margin=256', 'target-margin=768', 'output-floor=4096', 'lr-halve=8'] },
+  { name: 'mnist-G', dataset: 'mnist', remedies: ['margin=512', 'target-margin=1536', 'output-floor=4096', 'lr-halve=8'] },
+  { name: 'mnist-H', dataset: 'mnist', remedies: ['margin=512', 'nontarget-margin=768', 'target-margin=1024', 'output-floor=4096', 'lr-halve=8'] },
+  { name: 'mnist-I', dataset: 'mnist', remedies: ['margin=512', 'target-margin=1024', 'output-floor=4096', 'lr-halve=5'] },
+  { name: 'mnist-K', dataset: 'mnist', remedies: ['margin=512', 'target-margin=1024', 'lr-halve=8'] },
 ];
 
 interface Row {

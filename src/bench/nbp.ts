@@ -87,7 +87,7 @@ const perCpuS = (samples: number, t: Timing) => (t.cpu && t.cpu > 0 ? samples / 
 
 const definition: BenchDefinition = {
   name: 'nbp',
-  description: 'fused nBP training (first epoch) and batched inference, samples/s per replica and summed, per backend',
+  description: 'fused nBP training (first epoch) and batched inference, samples/s per replica and summed, per backend; then the 12-step circuit (-p circuit=off skips it)',
   async run(options: BenchOptions, env: BenchEnv): Promise<BenchResult[]> {
     const quick = !!options.quick;
     const dataset = (options.params?.dataset ?? 'mnist') as DatasetName;
@@ -180,6 +180,11 @@ const definition: BenchDefinition = {
       } finally {
         trainer.dispose();
       }
+    }
+    // The neuron-level circuit (issue: circuit speed beside the fused engine); its network is 400-400-10 only.
+    if (options.params?.circuit !== 'off' && shape.nIn === 400) {
+      const { benchCircuit } = await import('../nbp/circuit/bench.ts');
+      results.push(...(await benchCircuit(env, { quick, ...(options.backends ? { backends: options.backends } : {}), ...(options.params ? { params: options.params } : {}), data: train })));
     }
     return results;
   },
