@@ -10,7 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { nodeBenchEnv } from '../src/cli/commands/bench.ts';
-import { runSuite, DEFAULT_SUITE, RATIO_RULES, COUNTER_RULES } from '../src/bench/suite.ts';
+import { runSuite, DEFAULT_SUITE, RATIO_RULES, COUNTER_RULES, CROSS_RULES } from '../src/bench/suite.ts';
 import { bestOf, compareWithBaseline, formatComparison, type Baseline, type SuiteEntry } from '../src/bench/compare.ts';
 import { deriveChecks } from '../src/bench/baseline.ts';
 import { formatBenchTable } from '../src/bench/format.ts';
@@ -120,11 +120,17 @@ async function main(argv: string[]): Promise<number> {
         machine: `${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, ${platform()} ${release()}`,
       },
       suite,
-      checks: deriveChecks(results, RATIO_RULES, COUNTER_RULES),
+      checks: deriveChecks(results, RATIO_RULES, COUNTER_RULES, CROSS_RULES),
     };
     writeFileSync(values.baseline, JSON.stringify(next, null, 2) + '\n');
     console.log(`wrote ${values.baseline}: ${next.checks.length} checks from ${results.length} results`);
     return 0;
+  }
+  // Ratios differ between Node's Dawn and Chromium's adapter, so each environment needs its own baseline.
+  const envs = [...new Set(results.map((r) => r.environment))];
+  if (envs.some((e) => e !== baseline!.recorded.environment)) {
+    throw new Error(`${values.baseline} was recorded in ${baseline!.recorded.environment}, these results come from ${envs.join(' and ')}; ` +
+      `record a baseline there first (e.g. npm run bench:check -- --browser --baseline bench/baseline-browser.json --update)`);
   }
   const comparison = compareWithBaseline(baseline!, results, { tolerance, allowMissing: values['allow-missing'] });
   console.log(formatComparison(comparison));

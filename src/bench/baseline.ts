@@ -4,7 +4,7 @@
  */
 import type { BenchResult } from './types.ts';
 import type { BaselineCheck, MetricName, ResultSelector } from './compare.ts';
-import { describeSelector, metricOf } from './compare.ts';
+import { describeSelector, matches, metricOf } from './compare.ts';
 
 /** A ratio to watch: results of the same configuration are paired across `axis`, numerator value over denominator value. */
 export interface RatioRule {
@@ -18,6 +18,15 @@ export interface RatioRule {
   extraKeys?: string[];
   /** Size keys that may differ between the two sides (e.g. a software adapter times fewer samples). */
   ignoreSizes?: string[];
+  tolerance?: number;
+}
+
+/** A ratio between two benchmarks of one run, per backend (e.g. fused trainer over circuit, samples/s per replica). */
+export interface CrossRatioRule {
+  /** Names the check, e.g. "nbp fused/circuit training samples/s per replica". */
+  name: string;
+  numerator: { benchmark: string; metric: MetricName; extra?: Record<string, string> };
+  denominator: { benchmark: string; metric: MetricName; extra?: Record<string, string> };
   tolerance?: number;
 }
 
@@ -59,8 +68,31 @@ function label(selector: ResultSelector): string {
 }
 
 /** Pairs results by each rule and counter, giving the checks (with baseline values) of a new baseline file. */
-export function deriveChecks(results: readonly BenchResult[], ratios: readonly RatioRule[], counters: readonly CounterRule[]): BaselineCheck[] {
+export function deriveChecks(results: readonly BenchResult[], ratios: readonly RatioRule[], counters: readonly CounterRule[], cross: readonly CrossRatioRule[] = []): BaselineCheck[] {
   const checks: BaselineCheck[] = [];
+  for (const rule of cross) {
+    for (const backend of ['cpu', 'webgpu'] as const) {
+      const numerator: ResultSelector = { benchmark: rule.numerator.benchmark, backend, ...(rule.numerator.extra ? { extra: rule.numerator.extra } : {}) };
+      const denominator: ResultSelector = { benchmark: rule.denominator.benchmark, backend, ...(rule.denominator.extra ? { extra: rule.denominator.extra } : {}) };
+      const tops = results.filter((r) => matches(r, numerator));
+      const bottoms = results.filter((r) => matches(r, denominator));
+      if (tops.length !== 1 || bottoms.length !== 1) continue;
+      const a = metricOf(tops[0]!, rule.numerator.metric);
+      const b = metricOf(bottoms[0]!, rule.denominator.metric);
+      if (a === undefined || b === undefined || b === 0) continue;
+      const check: BaselineCheck = {
+        kind: 'ratio',
+        id: `${rule.name} (${backend})`,
+        metric: rule.numerator.metric,
+        numerator,
+        denominator,
+        baseline: a / b,
+      };
+      if (rule.denominator.metric !== rule.numerator.metric) check.denominatorMetric = rule.denominator.metric;
+      if (rule.tolerance !== undefined) check.tolerance = rule.tolerance;
+      checks.push(check);
+    }
+  }
   for (const rule of ratios) {
     const axisKey = rule.axis === 'backend' ? [] : [rule.axis.slice('extra.'.length)];
     const keys = [...(rule.extraKeys ?? []), ...axisKey];

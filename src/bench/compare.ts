@@ -34,6 +34,8 @@ export interface RatioCheck {
   /** Stable name, e.g. "core neurons=4000: webgpu/cpu neuronStepsPerS". */
   id: string;
   metric: MetricName;
+  /** The denominator's metric when it differs (e.g. per-replica rate over a one-replica benchmark's rate). */
+  denominatorMetric?: MetricName;
   numerator: ResultSelector;
   denominator: ResultSelector;
   /** The baseline value of numerator/denominator. */
@@ -128,7 +130,7 @@ export function describeSelector(selector: ResultSelector): string {
   return parts.join(' ');
 }
 
-/** The value of a selected metric; throws naming the selector when no or several results match. */
+/** The value of a selected metric, or a message naming the selector when no or several results match. */
 function selectMetric(results: readonly BenchResult[], selector: ResultSelector, metric: MetricName): number | string {
   const found = results.filter((r) => matches(r, selector));
   if (found.length === 0) return `no result matches ${describeSelector(selector)}`;
@@ -147,7 +149,7 @@ export function evaluateCheck(check: BaselineCheck, results: readonly BenchResul
   let current: number | string;
   if (check.kind === 'ratio') {
     const top = selectMetric(results, check.numerator, check.metric);
-    const bottom = selectMetric(results, check.denominator, check.metric);
+    const bottom = selectMetric(results, check.denominator, check.denominatorMetric ?? check.metric);
     if (typeof top === 'string') current = top;
     else if (typeof bottom === 'string') current = bottom;
     else current = bottom === 0 ? `${describeSelector(check.denominator)} has ${check.metric} = 0` : top / bottom;

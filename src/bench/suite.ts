@@ -4,7 +4,7 @@
  */
 import type { BenchDefinition, BenchEnv, BenchResult } from './types.ts';
 import type { SuiteEntry } from './compare.ts';
-import type { CounterRule, RatioRule } from './baseline.ts';
+import type { CounterRule, CrossRatioRule, RatioRule } from './baseline.ts';
 
 /** Every benchmark family, loaded on demand (the page bundle inlines them). */
 export const BENCHMARKS: Record<string, () => Promise<{ default: BenchDefinition }>> = {
@@ -25,6 +25,15 @@ export const RATIO_RULES: RatioRule[] = [
   { benchmark: 'nbp', metric: 'samplesPerS', axis: 'backend', numerator: 'webgpu', denominator: 'cpu', extraKeys: ['phase'], ignoreSizes: ['samples'] },
 ];
 
+/** Ratios between benchmarks of one run (higher is better): the fused trainer over the 12-step circuit, per replica. */
+export const CROSS_RULES: CrossRatioRule[] = [
+  {
+    name: 'nbp fused/circuit training samples/s per replica',
+    numerator: { benchmark: 'nbp', metric: 'extra.samples_per_s_per_replica', extra: { phase: 'train' } },
+    denominator: { benchmark: 'nbp-circuit-train', metric: 'samplesPerS' },
+  },
+];
+
 /** Machine-independent counters that `bench:check` watches (lower is better). */
 export const COUNTER_RULES: CounterRule[] = [
   { benchmark: 'core', metric: 'dispatchesPerStep', backend: 'webgpu' },
@@ -32,6 +41,9 @@ export const COUNTER_RULES: CounterRule[] = [
   { benchmark: 'core', metric: 'bytesPerSynapse', backend: 'webgpu' },
   { benchmark: 'nbp', metric: 'dispatchesPerStep', backend: 'webgpu', extraKeys: ['phase'] },
   { benchmark: 'nbp', metric: 'submitsPerStep', backend: 'webgpu', extraKeys: ['phase'] },
+  { benchmark: 'nbp-circuit-train', metric: 'dispatchesPerStep', backend: 'webgpu' },
+  { benchmark: 'nbp-circuit-train', metric: 'submitsPerStep', backend: 'webgpu' },
+  { benchmark: 'nbp-circuit-train', metric: 'extra.readbacksPerStep', backend: 'webgpu' },
 ];
 
 /** Loads a definition by name; the error lists the valid names. */

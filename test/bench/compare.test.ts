@@ -184,3 +184,27 @@ describe('bestOf', () => {
     expect(() => bestOf([run(), run().reverse()])).toThrow(/repetitions differ at result 0/);
   });
 });
+
+describe('cross-benchmark ratios', () => {
+  const rule = {
+    name: 'fused/circuit',
+    numerator: { benchmark: 'nbp', metric: 'extra.per_replica' as const, extra: { phase: 'train' } },
+    denominator: { benchmark: 'nbp-circuit', metric: 'samplesPerS' as const },
+  };
+  const results = (fused: number) => [
+    result({ benchmark: 'nbp', backend: 'cpu', sizes: { replicas: 3 }, samplesPerS: 3 * fused, extra: { phase: 'train', per_replica: fused } }),
+    result({ benchmark: 'nbp', backend: 'cpu', sizes: { replicas: 3 }, samplesPerS: 9e5, extra: { phase: 'infer', per_replica: 3e5 } }),
+    result({ benchmark: 'nbp-circuit', backend: 'cpu', sizes: { replicas: 1 }, samplesPerS: 250 }),
+    result({ benchmark: 'nbp', backend: 'webgpu', sizes: { replicas: 3 }, samplesPerS: 3000, extra: { phase: 'train', per_replica: 1000 } }),
+  ];
+
+  it('pairs two benchmarks per backend with a metric for each side', () => {
+    const checks = deriveChecks(results(50000), [], [], [rule]);
+    // The webgpu side has no circuit result, so only the cpu pair is watched.
+    expect(checks.map((c) => [c.id, c.baseline])).toEqual([['fused/circuit (cpu)', 200]]);
+    const b = { tolerance: 0.3, counterTolerance: 0, checks };
+    expect(compareWithBaseline(b, results(40000)).passed).toBe(true);
+    const fell = compareWithBaseline(b, results(25000));
+    expect(fell.regressions.map((r) => r.message)).toEqual(['fell by 50.0 % (200 -> 100, tolerance 30.0 %)']);
+  });
+});

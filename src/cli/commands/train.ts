@@ -30,7 +30,7 @@ const USAGE = `usage: synfire train --dataset mnist|fashion --epochs E [--sample
   --resume        continue the run in --out bit-identically (options default to the checkpoint's)
   --data-dir      directory with {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz] instead of the defaults
   --threads       CPU worker threads (default: one per replica, at least one per core)
-  --remedy        opt-in accuracy remedy (see src/nbp/remedies.ts)`;
+  --remedy        opt-in accuracy remedy, e.g. margin=512 (list, effects, chip cost: docs/accuracy.md)`;
 
 function int(value: string | undefined, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;

@@ -97,7 +97,8 @@ export async function createWebgpuFusedTrainer(
   if (nOut > MAX_OUTPUTS) throw new Error(`${where}: nOut = ${nOut}; the WGSL kernels handle at most ${MAX_OUTPUTS} outputs`);
   if (opts.train.nIn !== nIn) throw new Error(`${where}: training set ${opts.train.name} has ${opts.train.nIn} inputs, the network ${nIn}`);
   opts.initial.forEach((w, r) => validateWeights(shape, w, `replica ${r} initial weights`));
-  if (validateRemedies(opts.remedies)) throw new Error('the WebGPU engine implements no remedies yet');
+  const remedies = validateRemedies(opts.remedies);
+  if (remedies) throw new Error(`the WebGPU engine implements no remedies (asked for: ${Object.keys(remedies).join(', ')}); remedies run on the CPU engine (--backend cpu)`);
   const trainSamples = packSamples(opts.train, nOut);
   const layout = weightLayout(shape);
   // One thread per group of 8 hidden units (50 for 400 units): more threads would idle, and on SwiftShader every
