@@ -84,7 +84,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const baseline = existsSync(values.baseline) ? readBaseline(values.baseline) : undefined;
   if (!values.update && !baseline) throw new Error(`${values.baseline} not found; create it with 'npm run bench:check -- --update'`);
-  const suite = baseline?.suite ?? DEFAULT_SUITE;
+  // A check reruns the baseline's own suite; an update records the suite the code defines now.
+  const suite = values.update || !baseline ? DEFAULT_SUITE : baseline.suite;
 
   const repeat = Number(values.repeat);
   if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`--repeat must be a positive integer, got '${values.repeat}'`);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,8 @@ import { Xoshiro128 } from '../../src/nbp/prng.ts';
 import { activeLists } from '../../src/data/preprocess.ts';
 import { FAITHFUL_PARAMS, keepUpdate, lrLevel, parseRemedyArgs, remedyParams, type RemedySettings } from '../../src/nbp/remedies.ts';
 import type { EncodedDataset, NbpShape, NbpWeights, Semantics } from '../../src/nbp/types.ts';
+import { main } from '../../src/cli/main.ts';
+import { writeSyntheticDataDir } from '../data/fixtures.ts';
 
 const arr = (a: ArrayLike<number>) => Array.from(a);
 
@@ -196,5 +198,38 @@ describe('remedies in checkpoints', () => {
       version: 'test',
     });
     expect(readCheckpoint(dir).config.remedies).toEqual(remedies);
+  });
+});
+
+describe('synfire train --remedy', () => {
+  /** Runs the CLI quietly. */
+  async function cli(...args: string[]): Promise<number> {
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      return await main(args);
+    } finally {
+      vi.restoreAllMocks();
+    }
+  }
+  it('records remedies, resumes bit-identically across an lr-halve level change (remedies taken from the checkpoint), refuses others', async () => {
+    const data = writeSyntheticDataDir(40, 20);
+    const base = ['train', '--dataset', 'mnist', '--data-dir', data, '--backend', 'cpu', '--threads', '0', '--epochs', '3', '--seed', '2'];
+    const remedy = ['--remedy', 'lr-halve=1', '--remedy', 'margin=128', '--remedy', 'output-floor=2048'];
+    const dir = (name: string) => join(mkdtempSync(join(tmpdir(), 'synfire-remedy-cli-')), name);
+    const full = dir('full');
+    expect(await cli(...base, ...remedy, '--out', full)).toBe(0);
+    expect(readCheckpoint(full).config.remedies).toEqual({ 'lr-halve': 1, margin: 128, 'output-floor': 2048 });
+    const faithful = dir('faithful');
+    expect(await cli(...base, '--out', faithful)).toBe(0);
+    expect(readCheckpoint(faithful).config.remedies).toBeNull();
+    expect(readCheckpoint(faithful).replicas[0]!.weights.W1).not.toEqual(readCheckpoint(full).replicas[0]!.weights.W1);
+    // Stop inside epoch 1 (level 1 began at sample 40), then resume without repeating --remedy.
+    const part = dir('part');
+    expect(await cli(...base, ...remedy, '--out', part, '--samples', '57')).toBe(0);
+    expect(await cli('train', '--out', part, '--resume', '--remedy', 'margin=64', '--backend', 'cpu', '--threads', '0', '--data-dir', data)).toBe(1);
+    expect(await cli('train', '--out', part, '--resume', '--backend', 'cpu', '--threads', '0', '--data-dir', data)).toBe(0);
+    expect(readCheckpoint(part).replicas).toEqual(readCheckpoint(full).replicas);
   });
 });
