@@ -24,3 +24,6 @@ export { evaluateReference } from './nbp/metrics.ts';
 export { trainSampleReference, inferReference } from './nbp/algorithm.ts';
 export { estimateTrainingSample } from './bench/energy-nbp.ts';
 export { estimateLoihi, countEvents, DAVIES_2018, SANAFE_2025, PAPER_NBP } from './bench/energy.ts';
+export { browserBenchEnv } from './bench/env-browser.ts';
+export { runSuite, BENCHMARKS } from './bench/suite.ts';
+export type { BenchResult, BenchDefinition, BenchEnv } from './bench/types.ts';
