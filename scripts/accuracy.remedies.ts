@@ -66,6 +66,10 @@ const CONFIGS: Array<{ name: string; dataset: 'mnist' | 'fashion'; remedies: str
   { name: 'mnist-X', dataset: 'mnist', remedies: ['margin=512', 'target-margin=896', 'output-floor=4096', 'lr-halve=20'] },
   { name: 'mnist-Y', dataset: 'mnist', remedies: ['margin=512', 'target-margin=1024', 'output-floor=8192', 'lr-halve=20'] },
   { name: 'mnist-Z', dataset: 'mnist', remedies: ['margin=512', 'target-margin=640', 'output-floor=4096', 'lr-halve=15'] },
+  { name: 'mnist-AA', dataset: 'mnist', remedies: ['margin=512', 'target-margin=1024', 'output-floor=4096', 'lr-halve=25'] },
+  { name: 'mnist-AB', dataset: 'mnist', remedies: ['margin=512', 'target-margin=1024', 'output-floor=2048', 'lr-halve=20'] },
+  { name: 'mnist-AC', dataset: 'mnist', remedies: ['margin=512', 'target-margin=1024', 'output-floor=4096', 'lr-halve=25', 'hidden-box=128'] },
+  { name: 'mnist-AD', dataset: 'mnist', remedies: ['margin=512', 'target-margin=1152', 'output-floor=4096', 'lr-halve=25'] },
 ];
 
 interface Row {

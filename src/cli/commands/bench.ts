@@ -4,13 +4,12 @@ import { writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { UsageError } from '../errors.ts';
 import { acquireGpu, type GpuContext } from '../../backends/webgpu/device.ts';
-import type { BenchDefinition, BenchEnv, BenchResult } from '../../bench/types.ts';
+import type { BenchEnv, BenchResult } from '../../bench/types.ts';
+import { BENCHMARKS } from '../../bench/suite.ts';
 import { formatBenchTable } from '../../bench/format.ts';
 
-const BENCHES: Record<string, () => Promise<{ default: BenchDefinition }>> = {
-  core: () => import('../../bench/core.ts'),
-  nbp: () => import('../../bench/nbp.ts'),
-};
+// One registry for the CLI, bench:check and the browser harness.
+const BENCHES = BENCHMARKS;
 
 function gitCommit(): string | null {
   try {
