@@ -13,6 +13,7 @@ import { BENCHMARKS } from '../src/bench/suite.ts';
 import type { SuiteEntry } from '../src/bench/compare.ts';
 import type { BenchResult } from '../src/bench/types.ts';
 import { formatBenchTable } from '../src/bench/format.ts';
+import { BenchOptionError, parseBenchBackends, parseBenchParams } from '../src/bench/options.ts';
 
 /** Options of a browser benchmark run. */
 export interface BrowserBenchOptions {
@@ -66,18 +67,15 @@ async function main(argv: string[]): Promise<number> {
     console.error(`bench:browser: --timeout must be a positive number of seconds, got '${values.timeout}'`);
     return 2;
   }
-  const backends = values.backend?.map((b) => {
-    if (b !== 'cpu' && b !== 'webgpu') throw new Error(`--backend must be cpu or webgpu, got '${b}'`);
-    return b;
-  });
-  const params: Record<string, string> = {};
-  for (const p of values.param ?? []) {
-    const eq = p.indexOf('=');
-    if (eq <= 0) {
-      console.error(`bench:browser: -p expects key=value, got '${p}'`);
-      return 2;
-    }
-    params[p.slice(0, eq)] = p.slice(eq + 1);
+  let backends: Array<'cpu' | 'webgpu'> | undefined;
+  let params: Record<string, string>;
+  try {
+    backends = parseBenchBackends(values.backend);
+    params = parseBenchParams(values.param);
+  } catch (err) {
+    if (!(err instanceof BenchOptionError)) throw err;
+    console.error(`bench:browser: ${err.message}`);
+    return 2;
   }
   const entries: SuiteEntry[] = names.map((name) => ({
     name,

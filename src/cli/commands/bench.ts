@@ -6,6 +6,7 @@ import { UsageError } from '../errors.ts';
 import { acquireGpu, type GpuContext } from '../../backends/webgpu/device.ts';
 import type { BenchEnv, BenchResult } from '../../bench/types.ts';
 import { BENCHMARKS } from '../../bench/suite.ts';
+import { BenchOptionError, parseBenchBackends, parseBenchParams } from '../../bench/options.ts';
 import { formatBenchTable } from '../../bench/format.ts';
 
 // One registry for the CLI, bench:check and the browser harness.
@@ -52,15 +53,13 @@ export async function run(argv: string[]): Promise<number> {
   }
   const load = BENCHES[name];
   if (!load) throw new UsageError(`unknown benchmark '${name}' (have: ${Object.keys(BENCHES).join(', ')})`);
-  const backends = values.backend?.map((b) => {
-    if (b !== 'cpu' && b !== 'webgpu') throw new UsageError(`--backend must be cpu or webgpu, got '${b}'`);
-    return b;
-  });
-  const params: Record<string, string> = {};
-  for (const p of values.param ?? []) {
-    const eq = p.indexOf('=');
-    if (eq <= 0) throw new UsageError(`-p expects key=value, got '${p}'`);
-    params[p.slice(0, eq)] = p.slice(eq + 1);
+  let backends: Array<'cpu' | 'webgpu'> | undefined;
+  let params: Record<string, string>;
+  try {
+    backends = parseBenchBackends(values.backend);
+    params = parseBenchParams(values.param);
+  } catch (err) {
+    throw err instanceof BenchOptionError ? new UsageError(err.message) : err;
   }
   const def = (await load()).default;
   const env = await nodeBenchEnv();
