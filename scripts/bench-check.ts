@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { nodeBenchEnv } from '../src/cli/commands/bench.ts';
+import { nodeBenchEnv } from '../src/bench/env-node.ts';
 import { runSuite, DEFAULT_SUITE, RATIO_RULES, COUNTER_RULES, CROSS_RULES } from '../src/bench/suite.ts';
 import { bestOf, compareWithBaseline, formatComparison, type Baseline, type SuiteEntry } from '../src/bench/compare.ts';
 import { deriveChecks } from '../src/bench/baseline.ts';

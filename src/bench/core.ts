@@ -8,7 +8,7 @@
  */
 import type { BenchDefinition, BenchEnv, BenchOptions, BenchResult } from './types.ts';
 import { coreNetwork } from './core-network.ts';
-import { createGpuTimer } from './gpu-timer.ts';
+import { createGpuTimer } from '../backends/webgpu/gpu-timer.ts';
 import { createCpuBackend } from '../backends/cpu/index.ts';
 import { createWebgpuBackend } from '../backends/webgpu/index.ts';
 import type { Network } from '../network/types.ts';

@@ -183,7 +183,7 @@ const definition: BenchDefinition = {
     }
     // The neuron-level circuit (issue: circuit speed beside the fused engine); its network is 400-400-10 only.
     if (options.params?.circuit !== 'off' && shape.nIn === 400) {
-      const { benchCircuit } = await import('../nbp/circuit/bench.ts');
+      const { benchCircuit } = await import('./circuit.ts');
       results.push(...(await benchCircuit(env, { quick, ...(options.backends ? { backends: options.backends } : {}), ...(options.params ? { params: options.params } : {}), data: train })));
     }
     return results;

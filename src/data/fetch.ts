@@ -2,7 +2,7 @@
  * Loads a dataset over HTTP (browser pages; environment-neutral): the same IDX files and encoding as ./load.ts,
  * fetched from a base URL such as `/data/mnist/`, trying the plain name first and then `.gz`.
  */
-import type { EncodedDataset } from '../nbp/types.ts';
+import type { EncodedDataset } from './types.ts';
 import { imageSet, parseIdx } from './idx.ts';
 import { DATASETS, encodeImages, type DatasetName } from './preprocess.ts';
 

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { EncodedDataset } from '../nbp/types.ts';
+import type { EncodedDataset } from './types.ts';
 import { IdxError, imageSet, parseIdx, type ImageSet } from './idx.ts';
 import { DATASETS, encodeImages, type DatasetName } from './preprocess.ts';
 

@@ -2,7 +2,7 @@
  * Input encoding exactly as the authors' code does it (nbp.md §1.1; lanl/spikingBackprop load_mnist.py and
  * input_data.py). Environment-neutral.
  */
-import type { EncodedDataset } from '../nbp/types.ts';
+import type { EncodedDataset } from './types.ts';
 import type { ImageSet } from './idx.ts';
 
 /**

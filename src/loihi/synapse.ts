@@ -3,8 +3,10 @@
  * quantization", Lava's clip_weights + truncate_weights) and the weight exponent applied to a group sum
  * ("Delivery": sum first, then shift, flooring).
  */
-import type { SignMode } from '../network/types.ts';
 import { POW2, WEIGHT_BITS, WEIGHT_MAX, WEIGHT_MIN } from './constants.ts';
+
+/** Sign mode of a projection's weights (loihi-cuba.md, "Synapses and weight quantization"). */
+export type SignMode = 'mixed' | 'excitatory' | 'inhibitory';
 
 /**
  * The stored weight W of a raw weight w (-256..255) for a sign mode and n = numWeightBits (1..8).

@@ -2,6 +2,7 @@
  * Shared types of the nBP model (nbp.md §4, nbp-circuit.md §3): shapes, weights, data, metrics and the
  * fused-trainer contract that the CPU and WGSL engines both implement, bit for bit.
  */
+import type { EncodedDataset } from '../data/types.ts';
 
 /** Which algorithm the fused engine computes. */
 export type Semantics =
@@ -30,14 +31,8 @@ export interface NbpWeights {
   M: Int32Array;
 }
 
-/** A binarized dataset: x is n×nIn of 0/1, labels in 0..nOut-1. */
-export interface EncodedDataset {
-  name: string;
-  n: number;
-  nIn: number;
-  x: Uint8Array;
-  labels: Uint8Array;
-}
+/** A binarized dataset (owned by src/data/types.ts; re-exported here for the model's users). */
+export type { EncodedDataset } from '../data/types.ts';
 
 /** Test-set metrics of one replica (nbp.md §4.2 "Readout metrics"). */
 export interface NbpMetrics {

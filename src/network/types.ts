@@ -4,8 +4,10 @@
  * Validate with `validateNetwork` (src/network/validate.ts) before building any resources.
  */
 
-/** Sign mode of a projection's weights (loihi-cuba.md, "Synapses and weight quantization"). */
-export type SignMode = 'mixed' | 'excitatory' | 'inhibitory';
+import type { SignMode } from '../loihi/synapse.ts';
+
+/** Sign mode of a projection's weights (defined with the synaptic arithmetic in src/loihi/synapse.ts). */
+export type { SignMode };
 
 /** A group of Loihi CUBA LIF compartments sharing du, dv, vth, bias_exp and refractory. */
 export interface CompartmentGroup {

@@ -1,6 +1,6 @@
 /** The circuit benchmark's counters (not its timings): steps, events and dispatches per step on the CPU backend. */
 import { describe, expect, it } from 'vitest';
-import { benchCircuit, syntheticData, CHIP } from '../../src/nbp/circuit/bench.ts';
+import { benchCircuit, syntheticData, CHIP } from '../../src/bench/circuit.ts';
 import type { BenchEnv } from '../../src/bench/types.ts';
 
 const env: BenchEnv = {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { startServer } from '../../harness/server.ts';
 import { withChromium, HarnessTimeoutError } from '../../harness/chromium.ts';
 import { bundleForBrowser } from '../../src/report/bundle.ts';
-import { nodeBenchEnv } from '../../src/cli/commands/bench.ts';
+import { nodeBenchEnv } from '../../src/bench/env-node.ts';
 import probe from './fixtures/probe-bench.ts';
 import { runBrowserBench } from '../../harness/run-bench.ts';
 import type { BenchResult } from '../../src/bench/types.ts';

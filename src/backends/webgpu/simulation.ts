@@ -9,7 +9,7 @@ import type { Network } from '../../network/types.ts';
 import { validateNetwork } from '../../network/validate.ts';
 import { RANGES } from '../../loihi/constants.ts';
 import type { ReplicaRecording, Simulation, SimulationOptions, SimulationStats } from '../types.ts';
-import type { GpuTimer } from '../../bench/gpu-timer.ts';
+import type { GpuTimer } from './gpu-timer.ts';
 import { layoutNetwork, type GpuLayout, type StrategyChoice } from './layout.ts';
 import { initialWeights, packWeights, synapsesPerPre, unpackWeights } from './synapse-words.ts';
 import { SourceSchedule } from './schedule.ts';

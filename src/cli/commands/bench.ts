@@ -1,38 +1,15 @@
 /** `synfire bench <name> [--json FILE]`: runs a benchmark family from src/bench/<name>.ts in Node. */
 import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { UsageError } from '../errors.ts';
-import { acquireGpu, type GpuContext } from '../../backends/webgpu/device.ts';
-import type { BenchEnv, BenchResult } from '../../bench/types.ts';
+import type { BenchResult } from '../../bench/types.ts';
+import { nodeBenchEnv } from '../../bench/env-node.ts';
 import { BENCHMARKS } from '../../bench/suite.ts';
 import { BenchOptionError, parseBenchBackends, parseBenchParams } from '../../bench/options.ts';
 import { formatBenchTable } from '../../bench/format.ts';
 
 // One registry for the CLI, bench:check and the browser harness.
 const BENCHES = BENCHMARKS;
-
-function gitCommit(): string | null {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return null;
-  }
-}
-
-/** The Node benchmark environment (the harness page builds its own). */
-export async function nodeBenchEnv(): Promise<BenchEnv & { release(): void }> {
-  const pkg = (await import('../../../package.json', { with: { type: 'json' } })).default as { version: string };
-  let ctx: Promise<GpuContext> | undefined;
-  return {
-    environment: 'node',
-    gpu: () => (ctx ??= acquireGpu()),
-    version: pkg.version,
-    commit: gitCommit(),
-    log: (m) => console.error(m),
-    release: () => void ctx?.then((c) => c.destroy()).catch(() => {}),
-  };
-}
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({

@@ -8,7 +8,7 @@
 import type { EncodedDataset, FusedTrainer, FusedTrainerOptions, NbpMetrics, NbpWeights } from '../types.ts';
 import { acquireGpu, type GpuContext } from '../../backends/webgpu/device.ts';
 import { PipelineCache } from '../../backends/webgpu/pipelines.ts';
-import type { GpuTimer } from '../../bench/gpu-timer.ts';
+import type { GpuTimer } from '../../backends/webgpu/gpu-timer.ts';
 import { SEMANTICS } from '../algorithm.ts';
 import { validateWeights } from '../cpu-engine.ts';
 import { metricsFromCounts } from '../metrics.ts';

@@ -3,7 +3,7 @@
  * them. Only when the device was created with `timestamp-query`; otherwise every call is a no-op and the total
  * is null (BenchResult.gpuMsPerStep = null). Environment-neutral.
  */
-import type { GpuContext } from '../backends/webgpu/device.ts';
+import type { GpuContext } from './device.ts';
 
 /** Sums the GPU duration of the compute passes it brackets. */
 export interface GpuTimer {

@@ -4,14 +4,15 @@
  * per step, dispatches and submits per step, and the distance from Loihi's published 1.5 ms per training sample
  * (125 µs per step) and 0.17 ms per inference sample (42.5 µs per step).
  */
-import type { BenchEnv, BenchOptions, BenchResult } from '../../bench/types.ts';
-import type { SimulationStats } from '../../backends/types.ts';
-import type { EncodedDataset, NbpShape, NbpWeights } from '../types.ts';
-import { weightsFrom } from '../algorithm.ts';
-import { createCircuitTrainer } from './engine.ts';
-import { runInferenceCircuit } from './inference.ts';
-import { loadBackend } from './backend.ts';
-import { TRAINING_POPULATIONS, INFERENCE_POPULATIONS } from './topology.ts';
+import type { BenchEnv, BenchOptions, BenchResult } from './types.ts';
+import type { SimulationStats } from '../backends/types.ts';
+import type { EncodedDataset } from '../data/types.ts';
+import type { NbpShape, NbpWeights } from '../nbp/types.ts';
+import { weightsFrom } from '../nbp/algorithm.ts';
+import { createCircuitTrainer } from '../nbp/circuit/engine.ts';
+import { runInferenceCircuit } from '../nbp/circuit/inference.ts';
+import { loadBackend } from '../nbp/circuit/backend.ts';
+import { TRAINING_POPULATIONS, INFERENCE_POPULATIONS } from '../nbp/circuit/topology.ts';
 
 /** Loihi's published latencies (nbp.md §5, Table 1): per sample and per step. */
 export const CHIP = {
