@@ -36,7 +36,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     mod = await entry.load();
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String(err).includes(`commands/${name}.ts`)) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && ['ts', 'js'].some((ext) => String(err).includes(`commands/${name}.${ext}`))) {
       console.error(`synfire: command '${name}' is not available in this build`);
       return 2;
     }

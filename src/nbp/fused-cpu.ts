@@ -11,6 +11,7 @@ import { validateWeights } from './cpu-engine.ts';
 import { ReplicaHost, sumByReplica, type EvalJob, type HostRequest, type HostStats } from './cpu-host.ts';
 import { metricsFromCounts, type MetricCounts } from './metrics.ts';
 import { remedyParams, validateRemedies } from './remedies.ts';
+import { siblingModule, startWorker } from '../modules.ts';
 
 /** CPU-specific options. */
 export interface CpuTrainerOptions {
@@ -37,25 +38,9 @@ function inlineHost(): HostHandle {
   return { request: async (req) => host.handle(req), close: async () => {} };
 }
 
-/** The file URL of tsx's ESM API (import.meta.resolve where the runtime has it, else next to its CJS build). */
-async function tsxApiUrl(): Promise<string> {
-  try {
-    if (typeof import.meta.resolve === 'function') return import.meta.resolve('tsx/esm/api');
-  } catch {
-    // fall through
-  }
-  const { createRequire } = await import('node:module');
-  const { pathToFileURL } = await import('node:url');
-  return pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-}
-
 async function workerHost(): Promise<HostHandle> {
-  const { Worker } = await import('node:worker_threads');
-  // Workers do not inherit the tsx loader, so the bootstrap registers it before importing the TypeScript entry.
-  const tsxApi = await tsxApiUrl();
-  const entry = new URL('./cpu-worker.ts', import.meta.url).href;
-  const code = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); }).catch((e) => { require('node:worker_threads').parentPort.postMessage({ seq: -1, ok: false, error: String(e && e.stack || e) }); });`;
-  const worker = new Worker(code, { eval: true });
+  // A real module file: ./cpu-worker.js from dist/, ./cpu-worker.ts from source (../modules.ts registers tsx there).
+  const worker = await startWorker(siblingModule('./cpu-worker', import.meta.url));
   let seq = 0;
   let dead: Error | null = null;
   const pending = new Map<number, { ok: (v: unknown) => void; fail: (e: Error) => void }>();
@@ -65,7 +50,6 @@ async function workerHost(): Promise<HostHandle> {
     pending.clear();
   };
   worker.on('message', (msg: { seq: number; ok: boolean; result?: unknown; error?: string }) => {
-    if (msg.seq === -1) return failAll(new Error(`CPU worker failed to start: ${msg.error}`));
     const p = pending.get(msg.seq);
     if (!p) return;
     pending.delete(msg.seq);

@@ -11,6 +11,7 @@ import { bundleForBrowser } from '../../report/bundle.ts';
 import { checkpointHistograms } from '../../report/checkpoints.ts';
 import { circuitEnergy } from '../../report/energy-run.ts';
 import { DAVIES_2018, SANAFE_2025 } from '../../bench/energy.ts';
+import { siblingModule } from '../../modules.ts';
 
 const USAGE = `usage: synfire report DIR [--out FILE] [--sample K] [--bench FILE]... [--title TEXT] [--costs table2|sanafe] [--no-energy]
 
@@ -28,9 +29,9 @@ function gitCommit(): string | null {
   }
 }
 
-/** The report's drawing script, bundled from src/report/page.ts. */
+/** The report's drawing script, bundled from src/report/page.ts (dist/report/page.js in the built package). */
 export async function reportScript(): Promise<string> {
-  return bundleForBrowser(fileURLToPath(new URL('../../report/page.ts', import.meta.url)), { format: 'iife', minify: true });
+  return bundleForBrowser(fileURLToPath(siblingModule('../../report/page', import.meta.url)), { format: 'iife', minify: true });
 }
 
 export async function run(argv: string[]): Promise<number> {
