@@ -7,6 +7,7 @@
 import { validateNetwork } from '../../network/validate.ts';
 import type { Network } from '../../network/types.ts';
 import { RANGES } from '../../loihi/constants.ts';
+import { checkInjectedSpikes, checkReplica, checkReplicaCount, checkRunSteps, checkWriteWeights, projectionNamed, unknownSource } from '../checks.ts';
 import type { ReplicaRecording, Simulation, SimulationOptions, SimulationStats } from '../types.ts';
 import { layoutNetwork, type NetworkLayout } from './layout.ts';
 import { updateGroup, type CompartmentState } from './neurons.ts';
@@ -54,8 +55,7 @@ export class CpuSimulation implements Simulation {
 
   constructor(network: Network, options: SimulationOptions = {}) {
     validateNetwork(network);
-    const replicas = options.replicas ?? 1;
-    if (!Number.isInteger(replicas) || replicas < 1) throw new RangeError(`replicas = ${replicas} must be an integer >= 1`);
+    const replicas = checkReplicaCount(options.replicas);
     this.replicas = replicas;
     const layout = layoutNetwork(network);
     this.layout = layout;
@@ -105,23 +105,16 @@ export class CpuSimulation implements Simulation {
 
   injectSpikes(source: string, spikes: ReadonlyArray<readonly [number, number]>, replica?: number): void {
     const layout = this.layout.sourceByName.get(source);
-    if (!layout) throw new RangeError(`injectSpikes: no source named '${source}' (sources: ${[...this.layout.sourceByName.keys()].join(', ') || 'none'})`);
-    this.checkReplica(replica, 'injectSpikes');
+    if (!layout) throw unknownSource(source, [...this.layout.sourceByName.keys()]);
+    checkReplica(replica, this.replicas, 'injectSpikes');
     const sourceIndex = layout.population - this.layout.groups.length;
-    spikes.forEach(([step, index], i) => {
-      if (!Number.isInteger(step) || step < this.step) {
-        throw new RangeError(`injectSpikes '${source}': spikes[${i}] step ${step} must be an integer >= the current step ${this.step}`);
-      }
-      if (!Number.isInteger(index) || index < 0 || index >= layout.size) {
-        throw new RangeError(`injectSpikes '${source}': spikes[${i}] index ${index} is out of range 0..${layout.size - 1}`);
-      }
-    });
+    checkInjectedSpikes(source, layout.size, spikes, this.step);
     const schedule = replica === undefined ? this.sharedSchedule[sourceIndex]! : this.state[replica]!.schedule[sourceIndex]!;
     for (const [step, index] of spikes) addToSchedule(schedule, step, index);
   }
 
   async run(steps: number): Promise<void> {
-    if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`run: steps = ${steps} must be an integer >= 0`);
+    checkRunSteps(steps);
     // Replicas are independent, so each runs all its steps in turn (better cache use than step-major).
     for (let r = 0; r < this.replicas; r++) {
       for (let t = this.step; t < this.step + steps; t++) this.advance(r, t);
@@ -188,27 +181,19 @@ export class CpuSimulation implements Simulation {
   }
 
   async readWeights(projection: string, replica = 0): Promise<Int32Array> {
-    this.checkReplica(replica, 'readWeights');
-    return this.projectionNamed(projection, 'readWeights').readWeights(replica);
+    checkReplica(replica, this.replicas, 'readWeights');
+    return projectionNamed(this.projectionByName, projection, 'readWeights').readWeights(replica);
   }
 
   async writeWeights(projection: string, weights: ArrayLike<number>, replica?: number): Promise<void> {
-    this.checkReplica(replica, 'writeWeights');
-    const p = this.projectionNamed(projection, 'writeWeights');
-    if (weights.length !== p.descLength) {
-      throw new RangeError(`writeWeights '${projection}': got ${weights.length} weights, expected ${p.descLength}`);
-    }
-    for (let i = 0; i < weights.length; i++) {
-      const w = weights[i]!;
-      if (!Number.isInteger(w) || w < RANGES.weight.min || w > RANGES.weight.max) {
-        throw new RangeError(`writeWeights '${projection}': weights[${i}] = ${w} is out of range ${RANGES.weight.min}..${RANGES.weight.max}`);
-      }
-    }
+    checkReplica(replica, this.replicas, 'writeWeights');
+    const p = projectionNamed(this.projectionByName, projection, 'writeWeights');
+    checkWriteWeights(projection, weights, p.descLength);
     p.writeWeights(weights, replica);
   }
 
   async readState(group: string, replica = 0): Promise<{ u: Int32Array; v: Int32Array }> {
-    this.checkReplica(replica, 'readState');
+    checkReplica(replica, this.replicas, 'readState');
     const g = this.layout.groupByName.get(group);
     if (!g) throw new RangeError(`readState: no group named '${group}' (groups: ${[...this.layout.groupByName.keys()].join(', ')})`);
     const st = this.state[replica]!;
@@ -221,18 +206,5 @@ export class CpuSimulation implements Simulation {
 
   dispose(): void {
     this.state.length = 0;
-  }
-
-  private projectionNamed(name: string, method: string): CpuProjection {
-    const p = this.projectionByName.get(name);
-    if (!p) throw new RangeError(`${method}: no projection named '${name}' (projections: ${[...this.projectionByName.keys()].join(', ') || 'none'})`);
-    return p;
-  }
-
-  private checkReplica(replica: number | undefined, method: string): void {
-    if (replica === undefined) return;
-    if (!Number.isInteger(replica) || replica < 0 || replica >= this.replicas) {
-      throw new RangeError(`${method}: replica ${replica} is out of range 0..${this.replicas - 1}`);
-    }
   }
 }

@@ -4,6 +4,7 @@
  * go to every replica; a repeated entry is still one spike.
  */
 import type { PopulationLayout } from './layout.ts';
+import { checkInjectedSpikes, unknownSource } from '../checks.ts';
 
 /** Scheduled source spikes of a simulation. */
 export class SourceSchedule {
@@ -38,15 +39,8 @@ export class SourceSchedule {
   /** Checks injected spikes: known source, integer steps >= `currentStep`, indices in range. */
   check(source: string, spikes: ReadonlyArray<readonly [number, number]>, currentStep: number): PopulationLayout {
     const layout = this.sources.find((s) => s.name === source);
-    if (!layout) throw new RangeError(`injectSpikes: no source named '${source}' (sources: ${this.sources.map((s) => s.name).join(', ') || 'none'})`);
-    spikes.forEach(([step, index], i) => {
-      if (!Number.isInteger(step) || step < currentStep) {
-        throw new RangeError(`injectSpikes '${source}': spikes[${i}] step ${step} must be an integer >= the current step ${currentStep}`);
-      }
-      if (!Number.isInteger(index) || index < 0 || index >= layout.size) {
-        throw new RangeError(`injectSpikes '${source}': spikes[${i}] index ${index} is out of range 0..${layout.size - 1}`);
-      }
-    });
+    if (!layout) throw unknownSource(source, this.sources.map((s) => s.name));
+    checkInjectedSpikes(source, layout.size, spikes, currentStep);
     return layout;
   }
 

@@ -7,7 +7,7 @@
  */
 import type { Network } from '../../network/types.ts';
 import { validateNetwork } from '../../network/validate.ts';
-import { RANGES } from '../../loihi/constants.ts';
+import { checkReplica, checkReplicaCount, checkRunSteps, checkWriteWeights, projectionNamed } from '../checks.ts';
 import type { ReplicaRecording, Simulation, SimulationOptions, SimulationStats } from '../types.ts';
 import type { GpuTimer } from './gpu-timer.ts';
 import { layoutNetwork, type GpuLayout, type StrategyChoice } from './layout.ts';
@@ -20,6 +20,7 @@ import { learnGrid } from './kernels/learn.ts';
 import { INDIRECT_INIT, indirectOffset } from './kernels/deliver.ts';
 import type { SimKernels, SimPipelines } from './kernels/set.ts';
 import { SimBuffers } from './buffers.ts';
+import { readBuffers, type ReadbackRegion } from './readback.ts';
 
 /** WebGPU-specific options (beyond the shared SimulationOptions). */
 export interface WebgpuSimOptions {
@@ -93,8 +94,7 @@ export class WebgpuSimulation implements Simulation {
   /** Validates the network, lays it out, compiles the kernels and uploads everything. */
   static async create(kernels: SimKernels, network: Network, options: SimulationOptions = {}, gpuOptions: WebgpuSimOptions = {}): Promise<WebgpuSimulation> {
     validateNetwork(network);
-    const replicas = options.replicas ?? 1;
-    if (!Number.isInteger(replicas) || replicas < 1) throw new RangeError(`replicas = ${replicas} must be an integer >= 1`);
+    const replicas = checkReplicaCount(options.replicas);
     const stepsPerSubmit = options.stepsPerSubmit ?? DEFAULT_STEPS_PER_SUBMIT;
     if (!Number.isInteger(stepsPerSubmit) || stepsPerSubmit < 1) throw new RangeError(`stepsPerSubmit = ${stepsPerSubmit} must be an integer >= 1`);
     const layout = layoutNetwork(network, options.recording, gpuOptions.strategy);
@@ -122,12 +122,12 @@ export class WebgpuSimulation implements Simulation {
   }
 
   injectSpikes(source: string, spikes: ReadonlyArray<readonly [number, number]>, replica?: number): void {
-    this.checkReplica(replica, 'injectSpikes');
+    checkReplica(replica, this.replicas, 'injectSpikes');
     this.schedule.add(this.schedule.check(source, spikes, this.step), spikes, replica);
   }
 
   async run(steps: number): Promise<void> {
-    if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`run: steps = ${steps} must be an integer >= 0`);
+    checkRunSteps(steps);
     if (steps === 0) return;
     const { device } = this.kernels;
     const b = this.buffers;
@@ -244,23 +244,17 @@ export class WebgpuSimulation implements Simulation {
   }
 
   async readWeights(projection: string, replica = 0): Promise<Int32Array> {
-    this.checkReplica(replica, 'readWeights');
-    const p = this.projectionNamed(projection, 'readWeights');
+    checkReplica(replica, this.replicas, 'readWeights');
+    const p = projectionNamed(this.layout.projectionByName, projection, 'readWeights');
     const offset = (replica * this.layout.wTotal + p.wBase) * 4;
     const [words] = await this.readback([{ buffer: this.buffers.weights, offset, size: p.stored.length * 4 }]);
     return unpackWeights(p, words!);
   }
 
   async writeWeights(projection: string, weights: ArrayLike<number>, replica?: number): Promise<void> {
-    this.checkReplica(replica, 'writeWeights');
-    const p = this.projectionNamed(projection, 'writeWeights');
-    if (weights.length !== p.descLength) throw new RangeError(`writeWeights '${projection}': got ${weights.length} weights, expected ${p.descLength}`);
-    for (let i = 0; i < weights.length; i++) {
-      const w = weights[i]!;
-      if (!Number.isInteger(w) || w < RANGES.weight.min || w > RANGES.weight.max) {
-        throw new RangeError(`writeWeights '${projection}': weights[${i}] = ${w} is out of range ${RANGES.weight.min}..${RANGES.weight.max}`);
-      }
-    }
+    checkReplica(replica, this.replicas, 'writeWeights');
+    const p = projectionNamed(this.layout.projectionByName, projection, 'writeWeights');
+    checkWriteWeights(projection, weights, p.descLength);
     const words = new Int32Array(p.stored.length);
     words.set(p.stored.delay);
     packWeights(p, weights, words);
@@ -278,7 +272,7 @@ export class WebgpuSimulation implements Simulation {
   }
 
   async readState(group: string, replica = 0): Promise<{ u: Int32Array; v: Int32Array }> {
-    this.checkReplica(replica, 'readState');
+    checkReplica(replica, this.replicas, 'readState');
     const g = this.layout.byName.get(group);
     if (!g || g.isSource) throw new RangeError(`readState: no group named '${group}' (groups: ${this.layout.groups.map((x) => x.name).join(', ')})`);
     const [words] = await this.readback([{ buffer: this.buffers.state, offset: (replica * this.layout.N + g.start) * 12, size: g.size * 12 }]);
@@ -312,41 +306,10 @@ export class WebgpuSimulation implements Simulation {
     this.buffers.destroy();
   }
 
-  /** Copies buffer ranges into one staging buffer and maps it (one readback). */
-  private async readback(ranges: Array<{ buffer: GPUBuffer; offset: number; size: number }>): Promise<Int32Array[]> {
-    const { device } = this.kernels;
-    const total = ranges.reduce((n, r) => n + r.size, 0);
-    const staging = device.createBuffer({ size: Math.max(16, total), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    const encoder = device.createCommandEncoder({ label: 'readback' });
-    let at = 0;
-    for (const r of ranges) {
-      if (r.size > 0) encoder.copyBufferToBuffer(r.buffer, r.offset, staging, at, r.size);
-      at += r.size;
-    }
-    device.queue.submit([encoder.finish()]);
+  /** Reads buffer ranges back as Int32Arrays (one staging buffer, one map: one readback). */
+  private async readback(ranges: ReadbackRegion[]): Promise<Int32Array[]> {
     this.counters.readbacks++;
-    await staging.mapAsync(GPUMapMode.READ);
-    const all = new Int32Array(staging.getMappedRange().slice(0));
-    staging.unmap();
-    staging.destroy();
-    at = 0;
-    return ranges.map((r) => {
-      const part = all.slice(at / 4, (at + r.size) / 4);
-      at += r.size;
-      return part;
-    });
-  }
-
-  private projectionNamed(name: string, method: string) {
-    const p = this.layout.projectionByName.get(name);
-    if (!p) throw new RangeError(`${method}: no projection named '${name}' (projections: ${[...this.layout.projectionByName.keys()].join(', ') || 'none'})`);
-    return p;
-  }
-
-  private checkReplica(replica: number | undefined, method: string): void {
-    if (replica === undefined) return;
-    if (!Number.isInteger(replica) || replica < 0 || replica >= this.replicas) {
-      throw new RangeError(`${method}: replica ${replica} is out of range 0..${this.replicas - 1}`);
-    }
+    const parts = await readBuffers(this.kernels.device, ranges);
+    return parts.map((part) => new Int32Array(part));
   }
 }

@@ -9,6 +9,7 @@ import type { EncodedDataset, FusedTrainer, FusedTrainerOptions, NbpMetrics, Nbp
 import { acquireGpu, type GpuContext } from '../../backends/webgpu/device.ts';
 import { PipelineCache } from '../../backends/webgpu/pipelines.ts';
 import type { GpuTimer } from '../../backends/webgpu/gpu-timer.ts';
+import { readBuffers, type ReadbackRegion } from '../../backends/webgpu/readback.ts';
 import { SEMANTICS } from '../algorithm.ts';
 import { validateWeights } from '../cpu-engine.ts';
 import { metricsFromCounts } from '../metrics.ts';
@@ -223,28 +224,11 @@ export async function createWebgpuFusedTrainer(
     return entry;
   }
 
-  /** Copies buffer regions into one staging buffer with one submit and one map; returns them in order. */
-  async function readback(regions: ReadonlyArray<{ src: GPUBuffer; offset: number; size: number }>): Promise<ArrayBuffer[]> {
-    const total = regions.reduce((t, r) => t + r.size, 0);
-    const dst = device.createBuffer({ label: 'nbp readback', size: total, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
-    const encoder = device.createCommandEncoder({ label: 'nbp readback' });
-    let at = 0;
-    for (const r of regions) {
-      encoder.copyBufferToBuffer(r.src, r.offset, dst, at, r.size);
-      at += r.size;
-    }
-    device.queue.submit([encoder.finish()]);
+  /** Reads buffer regions back (one staging buffer, one submit, one map; ../../backends/webgpu/readback.ts). */
+  async function readback(regions: ReadonlyArray<ReadbackRegion>): Promise<ArrayBuffer[]> {
     try {
-      await dst.mapAsync(GPUMapMode.READ);
-      const mapped = dst.getMappedRange();
-      at = 0;
-      return regions.map((r) => {
-        const part = mapped.slice(at, at + r.size);
-        at += r.size;
-        return part;
-      });
+      return await readBuffers(device, regions, 'nbp readback');
     } finally {
-      dst.destroy();
       stats.readbacks++;
     }
   }
@@ -347,8 +331,8 @@ export async function createWebgpuFusedTrainer(
       replicaIndex('getWeights', replica);
       const [packed, rest] = await checked('getWeights', () =>
         readback([
-          { src: w1, offset: replica * layout.w1Stride * 16, size: layout.w1Stride * 16 },
-          { src: w2, offset: replica * layout.w2Stride * 4, size: layout.w2Stride * 4 },
+          { buffer: w1, offset: replica * layout.w1Stride * 16, size: layout.w1Stride * 16 },
+          { buffer: w2, offset: replica * layout.w2Stride * 4, size: layout.w2Stride * 4 },
         ]),
       );
       const W1 = unpackW1(shape, new Uint32Array(packed!));
