@@ -3,7 +3,7 @@
  * quantization", Lava's clip_weights + truncate_weights) and the weight exponent applied to a group sum
  * ("Delivery": sum first, then shift, flooring).
  */
-import { POW2, WEIGHT_BITS, WEIGHT_MAX, WEIGHT_MIN } from './constants.ts';
+import { POW2, WEIGHT_BITS, WEIGHT_MAX, WEIGHT_MIN, type IntRange } from './constants.ts';
 
 /** Sign mode of a projection's weights (loihi-cuba.md, "Synapses and weight quantization"). */
 export type SignMode = 'mixed' | 'excitatory' | 'inhibitory';
@@ -42,6 +42,12 @@ export function storedWeightRange(signMode: SignMode, numWeightBits: number): { 
     max: quantizeWeight(signMode === 'inhibitory' ? 0 : WEIGHT_MAX, signMode, numWeightBits),
   };
 }
+
+/**
+ * THE weight range of nBP and on-chip learning: stored mixed-sign 8-bit weights, -256..254 in steps of 2 (LSB 2).
+ * Learning saturates here; every nBP engine accepts exactly these weights.
+ */
+export const MIXED_8BIT_WEIGHTS: IntRange = storedWeightRange('mixed', WEIGHT_BITS);
 
 /**
  * The contribution C of a group sum G (one projection, target, delay and emission step) with weight exponent e

@@ -8,6 +8,7 @@
  */
 import type { NbpShape, NbpWeights, Semantics } from './types.ts';
 import { FAITHFUL_PARAMS, keepUpdate, type RemedyParams } from './remedies.ts';
+import { MIXED_8BIT_WEIGHTS } from '../loihi/synapse.ts';
 
 /** Hidden and output units spike iff a > 512 (the gate raises them to half the threshold 1024). */
 export const BINARY_THRESHOLD = 512;
@@ -25,8 +26,8 @@ export interface SemanticsConstants {
 
 /** loihi: h^>/o^> fire iff a > 1024, weights saturate at the 8-bit limits. numpy: a > 1023, clip ±254. */
 export const SEMANTICS: Record<Semantics, SemanticsConstants> = {
-  loihi: { derivHigh: 1024, wMin: -256, wMax: 254 },
-  numpy: { derivHigh: 1023, wMin: -254, wMax: 254 },
+  loihi: { derivHigh: 1024, wMin: MIXED_8BIT_WEIGHTS.min, wMax: MIXED_8BIT_WEIGHTS.max },
+  numpy: { derivHigh: 1023, wMin: -MIXED_8BIT_WEIGHTS.max, wMax: MIXED_8BIT_WEIGHTS.max },
 };
 
 /** What happened in one training sample (for tests and diagnostics). */

@@ -14,12 +14,13 @@
 import type { NbpShape, NbpWeights, Semantics } from './types.ts';
 import type { ActiveLists } from '../data/preprocess.ts';
 import { BINARY_THRESHOLD, LEARNING_STEP, SEMANTICS } from './algorithm.ts';
+import { MIXED_8BIT_WEIGHTS } from '../loihi/synapse.ts';
 import { countSample, emptyCounts, type MetricCounts } from './metrics.ts';
 import { FAITHFUL_PARAMS, keepUpdate, lrLevel, type RemedyParams } from './remedies.ts';
 import { instantiateKernels, kernelLayout, type KernelExports, type KernelLayout } from './wasm/kernels.ts';
 
-/** The weight range every engine accepts (Loihi's 8-bit mixed-sign weights). */
-export const WEIGHT_LIMITS = { min: -256, max: 254 } as const;
+/** The weight range every engine accepts (Loihi's 8-bit mixed-sign weights, src/loihi/synapse.ts). */
+export const WEIGHT_LIMITS = MIXED_8BIT_WEIGHTS;
 
 /** Checks that weights have the shape's sizes and are integers in [−256, 254]; the message names the matrix. */
 export function validateWeights(shape: NbpShape, w: NbpWeights, where = 'weights'): void {

@@ -11,6 +11,7 @@ import { validateWeights } from './cpu-engine.ts';
 import { ReplicaHost, sumByReplica, type EvalJob, type HostRequest, type HostStats } from './cpu-host.ts';
 import { metricsFromCounts, type MetricCounts } from './metrics.ts';
 import { remedyParams, validateRemedies } from './remedies.ts';
+import { checkOrders, checkReplicaIndex } from './trainer-checks.ts';
 import { siblingModule, startWorker } from '../modules.ts';
 
 /** CPU-specific options. */
@@ -116,14 +117,7 @@ export async function createCpuFusedTrainer(opts: FusedTrainerOptions, cpu: CpuT
     threads,
     async train(orders) {
       alive();
-      if (orders.length !== replicas) throw new Error(`train: ${orders.length} orders for ${replicas} replicas`);
-      const len = orders[0]!.length;
-      orders.forEach((o, r) => {
-        if (o.length !== len) throw new Error(`train: replica ${r} has ${o.length} samples, replica 0 has ${len} (all must be equal)`);
-        for (let i = 0; i < o.length; i++) {
-          if (o[i]! >= opts.train.n) throw new Error(`train: replica ${r} order[${i}] = ${o[i]} is outside the training set (0..${opts.train.n - 1})`);
-        }
-      });
+      checkOrders(orders, replicas, opts.train);
       await Promise.all(
         hosts.map((h, hi) => {
           const mine = orders.map((order, id) => ({ id, order: Uint32Array.from(order) })).filter(({ id }) => owner(id) === hi);
@@ -167,12 +161,12 @@ export async function createCpuFusedTrainer(opts: FusedTrainerOptions, cpu: CpuT
     },
     async getWeights(replica) {
       alive();
-      if (!(replica >= 0 && replica < replicas)) throw new Error(`getWeights: replica ${replica} is outside 0..${replicas - 1}`);
+      checkReplicaIndex('getWeights', replica, replicas);
       return (await hosts[owner(replica)]!.request({ op: 'get', id: replica })) as NbpWeights;
     },
     async setWeights(replica, weights) {
       alive();
-      if (!(replica >= 0 && replica < replicas)) throw new Error(`setWeights: replica ${replica} is outside 0..${replicas - 1}`);
+      checkReplicaIndex('setWeights', replica, replicas);
       validateWeights(shape, weights, `replica ${replica} weights`);
       await hosts[owner(replica)]!.request({ op: 'set', id: replica, weights });
     },

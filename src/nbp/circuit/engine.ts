@@ -7,7 +7,7 @@
 import type { Backend, Simulation, SimulationStats } from '../../backends/types.ts';
 import type { GpuContext } from '../../backends/webgpu/device.ts';
 import { PhaseScheduler, type PhaseInput } from '../../gating/scheduler.ts';
-import type { EncodedDataset, FusedTrainer, FusedTrainerOptions, NbpMetrics, NbpShape, NbpWeights } from '../types.ts';
+import type { FusedTrainer, FusedTrainerOptions, NbpMetrics, NbpShape, NbpWeights } from '../types.ts';
 import { buildTrainingCircuit, TRAINING_PLASTIC, type BuiltCircuit } from './network.ts';
 import { SOURCE_PHASES } from './topology.ts';
 import { circuitMatrices, checkWeights, w1FromCircuit, w2FromCircuit } from './weights.ts';
@@ -15,6 +15,7 @@ import { activeInputs } from './inputs.ts';
 import { runInferenceCircuit } from './inference.ts';
 import { MARGIN_WINDOWS, MarginMonitor, describeCrossing, type MarginCrossing } from './margins.ts';
 import { loadBackend } from './backend.ts';
+import { checkOrders, checkReplicaIndex } from '../trainer-checks.ts';
 
 /** Circuit-specific options (all optional; the defaults suit training). */
 export interface CircuitOptions {
@@ -64,18 +65,6 @@ export interface CircuitTrainer extends FusedTrainer {
 function debugMarginsFromEnv(): boolean {
   const env = typeof process !== 'undefined' ? process.env?.SYNFIRE_DEBUG_MARGINS : undefined;
   return !!env && env !== '0';
-}
-
-function checkOrders(orders: ReadonlyArray<Uint32Array>, replicas: number, train: EncodedDataset): number {
-  if (orders.length !== replicas) throw new Error(`train: got ${orders.length} orders for ${replicas} replicas`);
-  const n = orders[0]!.length;
-  orders.forEach((order, r) => {
-    if (order.length !== n) throw new Error(`train: orders[${r}] has ${order.length} samples, orders[0] has ${n} (all must be equal)`);
-    for (let i = 0; i < order.length; i++) {
-      if (order[i]! >= train.n) throw new Error(`train: orders[${r}][${i}] = ${order[i]} is out of range 0..${train.n - 1} of '${train.name}'`);
-    }
-  });
-  return n;
 }
 
 /** Where the circuit runs, as src/nbp/engines.ts passes it (threads are unused: one simulation holds all replicas). */
@@ -194,12 +183,12 @@ export async function createCircuitTrainer(
       return { W1: c.W1[0], W2: c.W2[0], P: c.P, M: c.M };
     },
     async setWeights(r, w) {
-      if (!Number.isInteger(r) || r < 0 || r >= replicas) throw new Error(`setWeights: replica ${r} is out of range 0..${replicas - 1}`);
+      checkReplicaIndex('setWeights', r, replicas);
       checkWeights(shape, w);
       await writeAll(r, w);
     },
     async readCopies(r) {
-      if (!Number.isInteger(r) || r < 0 || r >= replicas) throw new Error(`readCopies: replica ${r} is out of range 0..${replicas - 1}`);
+      checkReplicaIndex('readCopies', r, replicas);
       const w1 = await Promise.all(TRAINING_PLASTIC.W1.map(async (name) => w1FromCircuit(shape, await readMatrix(name, r))));
       const w2 = await Promise.all(TRAINING_PLASTIC.W2.map(async (name) => w2FromCircuit(shape, await readMatrix(name, r))));
       return {

@@ -6,6 +6,7 @@ import type { CompartmentGroup, LearningRule, Network, Projection, SpikeSource }
 import { gateGroup, gatedGroup, oneToAll, oneToOne } from '../../gating/connections.ts';
 import { PhaseClock } from '../../gating/chain.ts';
 import type { NbpShape, NbpWeights } from '../types.ts';
+import { MIXED_8BIT_WEIGHTS } from '../../loihi/synapse.ts';
 import {
   CONNECTION_TYPES, INFERENCE_CONNECTIONS, INFERENCE_POPULATIONS, REFRACTORY, TRAINING_CONNECTIONS,
   TRAINING_POPULATIONS, connectionName, type Connection, type LayerKind, type Population,
@@ -13,7 +14,7 @@ import {
 import { circuitMatrices, type PlasticProjections } from './weights.ts';
 
 /** nBP's learning rule on all 8 plastic matrices (nbp.md §4.2): ±2 per coincidence, sign set by the reward. */
-export const NBP_LEARNING_RULE: LearningRule = { dw: '4*x0*y0*r1 - 2*x0*y0', reward: 'reward', wMin: -256, wMax: 254 };
+export const NBP_LEARNING_RULE: LearningRule = { dw: '4*x0*y0*r1 - 2*x0*y0', reward: 'reward', wMin: MIXED_8BIT_WEIGHTS.min, wMax: MIXED_8BIT_WEIGHTS.max };
 
 /** The plastic projection names of the training circuit. */
 export const TRAINING_PLASTIC: PlasticProjections = {

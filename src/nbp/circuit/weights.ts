@@ -3,6 +3,7 @@
  * authors' numpy) and the circuit's plastic matrices, which the chip stores (post, pre) (nbp-circuit.md §2).
  */
 import type { NbpShape, NbpWeights } from '../types.ts';
+import { MIXED_8BIT_WEIGHTS } from '../../loihi/synapse.ts';
 
 /** Transposes a rows×cols row-major matrix. */
 export function transpose(m: ArrayLike<number>, rows: number, cols: number): Int32Array {
@@ -63,8 +64,8 @@ export function checkWeights(shape: NbpShape, w: NbpWeights): void {
     if (m.length !== expect[key]) throw new Error(`weights.${key}: expected ${expect[key]} values for shape ${shape.nIn}-${shape.nHid}-${shape.nOut}, got ${m.length}`);
     for (let i = 0; i < m.length; i++) {
       const v = m[i]!;
-      if (v < -256 || v > 254 || (v & 1) !== 0) {
-        throw new Error(`weights.${key}[${i}] = ${v}: circuit weights are even integers in [-256, 254] (mixed 8-bit, LSB 2)`);
+      if (v < MIXED_8BIT_WEIGHTS.min || v > MIXED_8BIT_WEIGHTS.max || (v & 1) !== 0) {
+        throw new Error(`weights.${key}[${i}] = ${v}: circuit weights are even integers in [${MIXED_8BIT_WEIGHTS.min}, ${MIXED_8BIT_WEIGHTS.max}] (mixed 8-bit, LSB 2)`);
       }
     }
   }

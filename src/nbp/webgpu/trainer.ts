@@ -14,6 +14,7 @@ import { SEMANTICS } from '../algorithm.ts';
 import { validateWeights } from '../cpu-engine.ts';
 import { metricsFromCounts } from '../metrics.ts';
 import { validateRemedies } from '../remedies.ts';
+import { checkOrders, checkReplicaIndex } from '../trainer-checks.ts';
 import {
   COUNT_FIELDS,
   MAX_GROUPS_PER_THREAD,
@@ -233,9 +234,7 @@ export async function createWebgpuFusedTrainer(
     }
   }
 
-  const replicaIndex = (op: string, replica: number) => {
-    if (!(Number.isInteger(replica) && replica >= 0 && replica < replicas)) throw new Error(`${op}: replica ${replica} is outside 0..${replicas - 1}`);
-  };
+  const replicaIndex = (op: string, replica: number) => checkReplicaIndex(op, replica, replicas);
 
   return {
     backend: 'webgpu',
@@ -246,18 +245,9 @@ export async function createWebgpuFusedTrainer(
     samplesPerDispatch: spd,
     async train(chunk) {
       alive('train');
-      if (chunk.length !== replicas) throw new Error(`train: ${chunk.length} orders for ${replicas} replicas`);
-      const len = chunk[0]!.length;
-      const n = opts.train.n;
+      const len = checkOrders(chunk, replicas, opts.train);
       const all = new Uint32Array(Math.max(1, replicas * len));
-      chunk.forEach((o, r) => {
-        if (o.length !== len) throw new Error(`train: replica ${r} has ${o.length} samples, replica 0 has ${len} (all must be equal)`);
-        for (let i = 0; i < len; i++) {
-          const s = o[i]!;
-          if (!(s < n)) throw new Error(`train: replica ${r} order[${i}] = ${s} is outside the training set (0..${n - 1})`);
-          all[r * len + i] = s;
-        }
-      });
+      chunk.forEach((o, r) => all.set(o, r * len));
       if (len === 0) return;
       await checked('train', async () => {
         if (!orders || orders.size < all.byteLength) {
