@@ -13,6 +13,7 @@ import { createCircuitTrainer } from '../nbp/circuit/engine.ts';
 import { runInferenceCircuit } from '../nbp/circuit/inference.ts';
 import { loadBackend } from '../nbp/circuit/backend.ts';
 import { TRAINING_POPULATIONS, INFERENCE_POPULATIONS } from '../nbp/circuit/topology.ts';
+import { uniformStream } from '../util/random.ts';
 
 /** Loihi's published latencies (nbp.md §5, Table 1): per sample and per step. */
 export const CHIP = {
@@ -30,22 +31,9 @@ export interface CircuitBenchOptions extends BenchOptions {
 
 const SHAPE: NbpShape = { nIn: 400, nHid: 400, nOut: 10 };
 
-/** Deterministic xorshift32 stream in [0, 1). */
-function stream(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 32;
-  };
-}
-
 /** Synthetic MNIST-like data: each input on with probability 0.19 (MNIST 20×20 averages about 19% on). */
 export function syntheticData(n: number, seed = 1): EncodedDataset {
-  const rnd = stream(seed);
+  const rnd = uniformStream(seed);
   const x = new Uint8Array(n * SHAPE.nIn);
   for (let i = 0; i < x.length; i++) x[i] = rnd() < 0.19 ? 1 : 0;
   const labels = new Uint8Array(n);
@@ -55,7 +43,7 @@ export function syntheticData(n: number, seed = 1): EncodedDataset {
 
 /** Glorot-like deterministic initial weights: even values, std about 50 (W1) and 72 (W2), clipped to ±240. */
 function benchWeights(seed: number): NbpWeights {
-  const rnd = stream(seed);
+  const rnd = uniformStream(seed);
   const normal = () => Math.sqrt(-2 * Math.log(rnd() + 1e-12)) * Math.cos(2 * Math.PI * rnd());
   const init = (n: number, std: number) => Int32Array.from({ length: n }, () => {
     const w = Math.max(-240, Math.min(240, normal() * std));

@@ -10,6 +10,7 @@
  * Environment-neutral; deterministic for a seed.
  */
 import type { Network, Projection } from '../network/types.ts';
+import { mulberry32 } from '../util/random.ts';
 
 /** Parameters of the benchmark network. */
 export interface CoreNetworkOptions {
@@ -29,24 +30,12 @@ const W_EXC = 8;
 const W_INH = -36;
 const REFRACTORY = 5;
 
-/** A deterministic uint32 generator (mulberry32). */
-function generator(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let x = s;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return (x ^ (x >>> 14)) >>> 0;
-  };
-}
-
 /** Builds the network: groups 'exc' and 'inh', projections exc_exc, exc_inh, inh_exc, inh_inh (sparse). */
 export function coreNetwork(options: CoreNetworkOptions): Network {
   const n = options.neurons;
   const fanOut = Math.min(options.synapsesPerNeuron ?? 80, n - 1);
   const maxDelay = options.maxDelay ?? 3;
-  const next = generator(options.seed ?? 1);
+  const next = mulberry32(options.seed ?? 1);
   const nExc = Math.round(n * 0.8);
   const nInh = n - nExc;
   const group = (name: string, size: number) => ({

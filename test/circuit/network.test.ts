@@ -6,6 +6,7 @@ import { MARGIN_WINDOWS, gateInputAt } from '../../src/nbp/circuit/margins.ts';
 import { w1FromCircuit, w2FromCircuit } from '../../src/nbp/circuit/weights.ts';
 import type { NbpWeights } from '../../src/nbp/types.ts';
 import type { Projection } from '../../src/network/types.ts';
+import { intStream } from '../../src/util/random.ts';
 
 const authors = JSON.parse(readFileSync(new URL('./fixtures/authors-topology.json', import.meta.url), 'utf8')) as {
   training: [string, string, string][];
@@ -16,11 +17,8 @@ const shape = { nIn: 400, nHid: 400, nOut: 10 };
 
 /** Deterministic even weights in [-256, 254], zeros included. */
 function weights(seed: number): NbpWeights {
-  let s = seed >>> 0;
-  const next = (): number => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return ((s >>> 16) % 256) * 2 - 256;
-  };
+  const int = intStream(seed);
+  const next = (): number => int(0, 255) * 2 - 256;
   const m = (n: number) => Int32Array.from({ length: n }, next);
   const W2 = m(4000);
   return { W1: m(160000), W2, P: W2.slice(), M: W2.map((w) => Math.min(254, -w)) };

@@ -8,6 +8,7 @@ import { biasValue, stepCompartment, thresholdValue } from '../../src/loihi/neur
 import { applyWeightExp, quantizeWeight, storedWeightRange } from '../../src/loihi/synapse.ts';
 import { evalLearningRule, parseLearningRule, applyWeightChange } from '../../src/loihi/learning.ts';
 import type { Network } from '../../src/network/types.ts';
+import { uniformStream } from '../../src/util/random.ts';
 
 export interface NaiveStep {
   spikes: Record<string, number[]>;
@@ -100,17 +101,8 @@ export function runNaive(network: Network, steps: number): { trace: NaiveStep[];
   return { trace, weights };
 }
 
-/** A small deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic PRNG in [0, 1) (mulberry32, src/util/random.ts). */
+export const rng = uniformStream;
 
 /** A random small network with every feature: dense/sparse, delays, all sign modes and exponents, learning. */
 export function randomNetwork(seed: number, steps: number): Network {

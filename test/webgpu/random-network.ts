@@ -8,19 +8,10 @@ import fc from 'fast-check';
 import type { CompartmentGroup, LearningRule, Network, Projection, SignMode, SpikeSource } from '../../src/network/types.ts';
 import { ACTIVATION_LIMIT, RANGES } from '../../src/loihi/constants.ts';
 import { quantizeWeight, storedWeightRange } from '../../src/loihi/synapse.ts';
+import { intStream } from '../../src/util/random.ts';
 
-/** A deterministic generator of integers (mulberry32). */
-export function prng(seed: number): (min: number, max: number) => number {
-  let s = seed >>> 0;
-  return (min, max) => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let x = s;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    const u = ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-    return min + Math.floor(u * (max - min + 1));
-  };
-}
+/** A deterministic generator of integers in [min, max] (mulberry32, src/util/random.ts). */
+export const prng = intStream;
 
 interface GroupSpec {
   size: number;

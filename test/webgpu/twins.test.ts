@@ -19,6 +19,7 @@ import {
 import { applyWeightExp } from '../../src/loihi/synapse.ts';
 import { applyWeightChange } from '../../src/loihi/learning.ts';
 import { ACTIVATION_LIMIT, STATE_LIMIT, U_MAX, U_MIN, V_MAX, V_MIN } from '../../src/loihi/constants.ts';
+import { intStream } from '../../src/util/random.ts';
 import { releaseGpu, testGpu } from './helpers.ts';
 
 afterAll(releaseGpu);
@@ -71,13 +72,8 @@ fn twin(@builtin(global_invocation_id) g: vec3u) {
 
 /** Deterministic pseudo-random integers in [min, max]. */
 function randomInts(seed: number, count: number, min: number, max: number): number[] {
-  let s = seed >>> 0;
-  const out: number[] = [];
-  for (let i = 0; i < count; i++) {
-    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
-    out.push(min + (s % (max - min + 1)));
-  }
-  return out;
+  const next = intStream(seed);
+  return Array.from({ length: count }, () => next(min, max));
 }
 
 const U_EDGES = [0, 1, -1, 2, -2, 4095, -4095, 4096, -4096, 4097, -4097, 8191, -8191, 2 ** 22, -(2 ** 22), 8_300_000, -8_300_000,
