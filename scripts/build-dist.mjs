@@ -25,8 +25,7 @@ for (const f of ['index.js', 'index.d.ts', 'browser.js', 'browser.d.ts', 'cli/ma
 }
 // A relative import that still names a .ts file would fail in plain Node (comment lines are skipped).
 const tsImport = /^(?!\s*(?:\*|\/\/)).*(?:from\s+|import\s*\(\s*)['"](\.{1,2}\/[^'"]*\.ts)['"]/gm;
-const walk = (dir) =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+const walk = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
 for (const file of walk(dist).filter((f) => f.endsWith('.js'))) {
   for (const m of readFileSync(file, 'utf8').matchAll(tsImport)) problems.push(`${relative(root, file)} imports '${m[1]}'`);
 }

@@ -63,7 +63,17 @@ afterAll(() => {
 describe('npm pack', () => {
   it('ships dist/ (JS, .d.ts, maps) and the CLI, not the sources, and installs without tsx', () => {
     const files = packed.files.map((f) => f.path);
-    for (const f of ['bin/synfire.mjs', 'dist/index.js', 'dist/index.d.ts', 'dist/browser.js', 'dist/browser.d.ts', 'dist/nbp/cpu-worker.js', 'dist/cli/main.js', 'dist/report/page.js', 'dist/index.js.map']) {
+    for (const f of [
+      'bin/synfire.mjs',
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/browser.js',
+      'dist/browser.d.ts',
+      'dist/nbp/cpu-worker.js',
+      'dist/cli/main.js',
+      'dist/report/page.js',
+      'dist/index.js.map',
+    ]) {
       expect(files, f).toContain(f);
     }
     expect(files.filter((f) => /^(src|test|harness|scripts)\//.test(f))).toEqual([]);
@@ -81,8 +91,26 @@ describe('npm pack', () => {
     const m = 100;
     const network: Network = {
       groups: [{ name: 'hidden', size: n, du: 4095, dv: 4096, vth: 300, biasMant: new Array(n).fill(0), biasExp: 0, refractory: 0 }],
-      sources: [{ name: 'input', size: m, spikes: Array.from({ length: 20 * m }, (_, k) => [Math.floor(k / m), k % m] as [number, number]).filter(([t, i]) => (i * 7 + t * 13) % 5 === 0) }],
-      projections: [{ name: 'in->hidden', from: 'input', to: 'hidden', weightExp: 0, numWeightBits: 8, signMode: 'excitatory', synapses: { kind: 'dense', weights: Array.from({ length: n * m }, (_, k) => ((k * 7919) % 13 === 0 ? 200 : 0)), delays: 0 } }],
+      sources: [
+        {
+          name: 'input',
+          size: m,
+          spikes: Array.from({ length: 20 * m }, (_, k) => [Math.floor(k / m), k % m] as [number, number]).filter(
+            ([t, i]) => (i * 7 + t * 13) % 5 === 0,
+          ),
+        },
+      ],
+      projections: [
+        {
+          name: 'in->hidden',
+          from: 'input',
+          to: 'hidden',
+          weightExp: 0,
+          numWeightBits: 8,
+          signMode: 'excitatory',
+          synapses: { kind: 'dense', weights: Array.from({ length: n * m }, (_, k) => ((k * 7919) % 13 === 0 ? 200 : 0)), delays: 0 },
+        },
+      ],
     };
     const sim = await createCpuBackend().create(network, { recording: { spikes: ['hidden'] } });
     await sim.run(20);
@@ -92,7 +120,10 @@ describe('npm pack', () => {
     const full = loadDataset('mnist', 'test');
     const test = { ...full, n: 200, x: full.x.subarray(0, 200 * full.nIn), labels: full.labels.subarray(0, 200) };
     const shape = { nIn: 400, nHid: 400, nOut: 10 };
-    const trainer = await createCpuFusedTrainer({ shape, semantics: 'loihi', train, initial: [glorotInit(shape, 1), glorotInit(shape, 2)] }, { threads: 0 });
+    const trainer = await createCpuFusedTrainer(
+      { shape, semantics: 'loihi', train, initial: [glorotInit(shape, 1), glorotInit(shape, 2)] },
+      { threads: 0 },
+    );
     await trainer.train([epochOrder(train.n, 1, 0).subarray(0, 40), epochOrder(train.n, 2, 0).subarray(0, 40)]);
     const metrics = await trainer.evaluate(test);
     const hash = createHash('sha256');
@@ -108,7 +139,30 @@ describe('npm pack', () => {
 
   it('runs `npx synfire` from the installed package: --help, train and report', () => {
     expect(sh('npx', ['--no', '--', 'synfire', '--help'], proj)).toMatch(/^usage: synfire <command>/);
-    sh('npx', ['--no', '--', 'synfire', 'train', '--dataset', 'mnist', '--epochs', '1', '--samples', '20', '--seed', '1', '--backend', 'cpu', '--threads', '1', '--out', 'run'], proj);
+    sh(
+      'npx',
+      [
+        '--no',
+        '--',
+        'synfire',
+        'train',
+        '--dataset',
+        'mnist',
+        '--epochs',
+        '1',
+        '--samples',
+        '20',
+        '--seed',
+        '1',
+        '--backend',
+        'cpu',
+        '--threads',
+        '1',
+        '--out',
+        'run',
+      ],
+      proj,
+    );
     expect(readFileSync(join(proj, 'run/metrics.jsonl'), 'utf8').trim().split('\n').length).toBeGreaterThan(0);
     sh('npx', ['--no', '--', 'synfire', 'report', 'run'], proj); // bundles dist/report/page.js with esbuild
     expect(readFileSync(join(proj, 'run/report.html'), 'utf8')).toContain('<script>');
@@ -117,7 +171,17 @@ describe('npm pack', () => {
   it("bundles for a browser through the package's browser condition (no Node-only modules)", async () => {
     const page = join(proj, 'page.mjs');
     writeFileSync(page, "import { createWebgpuFusedTrainer, fetchDataset } from 'synfire';\nconsole.log(createWebgpuFusedTrainer, fetchDataset);\n");
-    const result = await build({ entryPoints: [page], bundle: true, write: false, platform: 'browser', format: 'esm', external: ['webgpu', 'node:*'], metafile: true, logLevel: 'silent', absWorkingDir: proj });
+    const result = await build({
+      entryPoints: [page],
+      bundle: true,
+      write: false,
+      platform: 'browser',
+      format: 'esm',
+      external: ['webgpu', 'node:*'],
+      metafile: true,
+      logLevel: 'silent',
+      absWorkingDir: proj,
+    });
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs).toContain('node_modules/synfire/dist/browser.js');
     expect(inputs.filter((f) => f.endsWith('dist/index.js') || f.endsWith('dist/data/load.js'))).toEqual([]);
