@@ -38,31 +38,12 @@ ${PARAMS}
 
 override WG: u32 = 64;
 
-// Layout constants shared with src/backends/webgpu/kernels/tables.ts.
-const GROUP_STRIDE: u32 = 12u;
-const G_START: u32 = 0u;
-const G_SIZE: u32 = 1u;
-const G_DU: u32 = 2u;
-const G_DV: u32 = 3u;
-const G_VTH: u32 = 4u;
-const G_REFRACTORY: u32 = 5u;
-const G_REC_SPIKE: u32 = 6u;
-const G_REC_STATE: u32 = 7u;
-const G_NEG_START: u32 = 8u;
-const G_NEG_COUNT: u32 = 9u;
-const G_SEG_COUNT: u32 = 11u;
-const NEG_STRIDE: u32 = 3u;
-const CTRL_COUNT: u32 = 0u;
-const CTRL_EVENTS_LO: u32 = 2u;
-const CTRL_EVENTS_HI: u32 = 3u;
-const MAX_WORKGROUPS: u32 = 65535u;
+// Layout constants, generated from src/backends/webgpu/kernels/tables.ts.
+#include tables
 
 // ---- Loihi integer helpers; each names its TypeScript twin in src/loihi (test/webgpu/twins.test.ts) ----
 
-const DECAY_UNITY: i32 = 4096;
-const STATE_LIMIT: i32 = 8388608;   // 2^23
-const U_WRAP: i32 = 16777216;       // 2^24
-const V_MAX: i32 = 8388607;         // 2^23 - 1
+#include loihi_constants
 
 // Twin: trunc0MulSplit (src/loihi/neuron.ts). trunc0(x * k) for |x| <= 2^23, 0 <= k <= 4096, in 32 bits:
 // |x| = 4096 q + r gives |x| k >> 12 = q k + (r k >> 12), with q k <= 2^23 and r k < 2^24; sign-magnitude.

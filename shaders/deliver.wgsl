@@ -34,47 +34,11 @@ ${PARAMS}
 
 override WG: u32 = 64;
 
-// Layout constants shared with src/backends/webgpu/kernels/tables.ts.
-const GROUP_STRIDE: u32 = 12u;
-const G_SEG_START: u32 = 10u;
-const G_SEG_COUNT: u32 = 11u;
-const SEG_STRIDE: u32 = 24u;
-const S_KIND: u32 = 0u;
-const S_PRE_START: u32 = 1u;
-const S_POST_SIZE: u32 = 2u;
-const S_TARGET: u32 = 3u;
-const S_EXP: u32 = 4u;
-const S_W_BASE: u32 = 5u;
-const S_ROW_BASE: u32 = 6u;
-const S_COL_BASE: u32 = 7u;
-const S_POST_START: u32 = 8u;
-const S_LEARN: u32 = 9u;
-const S_W_MIN: u32 = 10u;
-const S_W_MAX: u32 = 11u;
-const S_REWARD_START: u32 = 12u;
-const S_REWARD_COUNT: u32 = 13u;
-const S_DW: u32 = 16u;
-const KIND_DENSE: i32 = 0;
-const LEARN_EVENT: i32 = 1;
-const CTRL_COUNT: u32 = 0u;
-
-fn spike_bit(p: u32, r: u32, n: u32) -> u32 {
-  return (atomicLoad(&control[P.bitsOff + (p * P.R + r) * P.bitsWords + (n >> 5u)]) >> (n & 31u)) & 1u;
-}
-
-// r1: whether any neuron of [start, start + count) spiked at this step (the reward source of a rule).
-fn any_spike(p: u32, r: u32, start: i32, count: i32) -> u32 {
-  if (start < 0) { return 0u; }
-  for (var n = u32(start); n < u32(start + count); n++) {
-    if (spike_bit(p, r, n) != 0u) { return 1u; }
-  }
-  return 0u;
-}
-
-// Twin: applyWeightChange (src/loihi/learning.ts). clamp(w + dw, wMin, wMax).
-fn apply_weight_change(w: i32, dw: i32, w_min: i32, w_max: i32) -> i32 {
-  return clamp(w + dw, w_min, w_max);
-}
+// Layout constants, generated from src/backends/webgpu/kernels/tables.ts; helpers shared with learn.wgsl.
+#include tables
+#include spike_bits
+#include segment_row
+#include weight_change
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
@@ -94,20 +58,11 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
       let sb = P.segOff + sg * SEG_STRIDE;
       let local = j - u32(tables[sb + S_PRE_START]);
       let post_size = u32(tables[sb + S_POST_SIZE]);
-      var start: u32;
-      var len: u32;
-      var col = 0u;
-      let dense = tables[sb + S_KIND] == KIND_DENSE;
-      if (dense) {
-        start = u32(tables[sb + S_W_BASE]) + local * post_size;
-        len = post_size;
-      } else {
-        let row = u32(tables[sb + S_ROW_BASE]) + local;
-        let first = u32(tables[row]);
-        start = u32(tables[sb + S_W_BASE]) + first;
-        len = u32(tables[row + 1u]) - first;
-        col = u32(tables[sb + S_COL_BASE]) + first;
-      }
+      let seg_row = segment_row(sb, local);
+      let start = seg_row.start;
+      let len = seg_row.len;
+      let col = seg_row.col;
+      let dense = seg_row.dense;
       let e = tables[sb + S_EXP];
       // Where synapse (target i, delay d) adds: ring row of step t+1+d (e >= 0) or the scratch (e < 0).
       var tgt_base: u32;

@@ -22,38 +22,11 @@ ${PARAMS}
 
 override WG: u32 = 64;
 
-// Layout constants shared with src/backends/webgpu/kernels/tables.ts.
-const SEG_STRIDE: u32 = 24u;
-const S_KIND: u32 = 0u;
-const S_PRE_START: u32 = 1u;
-const S_POST_SIZE: u32 = 2u;
-const S_W_BASE: u32 = 5u;
-const S_ROW_BASE: u32 = 6u;
-const S_COL_BASE: u32 = 7u;
-const S_POST_START: u32 = 8u;
-const S_W_MIN: u32 = 10u;
-const S_W_MAX: u32 = 11u;
-const S_REWARD_START: u32 = 12u;
-const S_REWARD_COUNT: u32 = 13u;
-const S_DW: u32 = 16u;
-const KIND_DENSE: i32 = 0;
-
-fn spike_bit(p: u32, r: u32, n: u32) -> u32 {
-  return (atomicLoad(&control[P.bitsOff + (p * P.R + r) * P.bitsWords + (n >> 5u)]) >> (n & 31u)) & 1u;
-}
-
-fn any_spike(p: u32, r: u32, start: i32, count: i32) -> u32 {
-  if (start < 0) { return 0u; }
-  for (var n = u32(start); n < u32(start + count); n++) {
-    if (spike_bit(p, r, n) != 0u) { return 1u; }
-  }
-  return 0u;
-}
-
-// Twin: applyWeightChange (src/loihi/learning.ts). clamp(w + dw, wMin, wMax).
-fn apply_weight_change(w: i32, dw: i32, w_min: i32, w_max: i32) -> i32 {
-  return clamp(w + dw, w_min, w_max);
-}
+// Layout constants, generated from src/backends/webgpu/kernels/tables.ts; helpers shared with deliver.wgsl.
+#include tables
+#include spike_bits
+#include segment_row
+#include weight_change
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
@@ -68,21 +41,11 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   while (k + 1u < P.learnSegs && u32(tables[P.learnOff + 2u * (k + 1u) + 1u]) <= item) { k++; }
   let sb = P.segOff + u32(tables[P.learnOff + 2u * k]) * SEG_STRIDE;
   let local = item - u32(tables[P.learnOff + 2u * k + 1u]);
-  let post_size = u32(tables[sb + S_POST_SIZE]);
-  var start: u32;
-  var len: u32;
-  var col = 0u;
-  let dense = tables[sb + S_KIND] == KIND_DENSE;
-  if (dense) {
-    start = u32(tables[sb + S_W_BASE]) + local * post_size;
-    len = post_size;
-  } else {
-    let row = u32(tables[sb + S_ROW_BASE]) + local;
-    let first = u32(tables[row]);
-    start = u32(tables[sb + S_W_BASE]) + first;
-    len = u32(tables[row + 1u]) - first;
-    col = u32(tables[sb + S_COL_BASE]) + first;
-  }
+  let seg_row = segment_row(sb, local);
+  let start = seg_row.start;
+  let len = seg_row.len;
+  let col = seg_row.col;
+  let dense = seg_row.dense;
   let x0 = spike_bit(p, r, u32(tables[sb + S_PRE_START]) + local);
   let r1 = any_spike(p, r, tables[sb + S_REWARD_START], tables[sb + S_REWARD_COUNT]);
   let post_start = u32(tables[sb + S_POST_START]);

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { SHADER_SOURCES } from '../../src/backends/webgpu/shaders.gen.ts';
 import { GROUP, GROUP_STRIDE, NEG_STRIDE, SEG, SEG_STRIDE } from '../../src/backends/webgpu/kernels/tables.ts';
+import { WGSL_SNIPPETS } from '../../src/backends/webgpu/kernels/snippets.ts';
 import { workgroupGrid } from '../../src/backends/webgpu/kernels/common.ts';
 import { chooseStrategy, type ProjectionShape } from '../../src/backends/webgpu/strategies.ts';
 import { layoutNetwork } from '../../src/backends/webgpu/layout.ts';
@@ -39,6 +40,21 @@ describe('table layout constants', () => {
     // Every layout constant the shader declares was checked.
     const declared = [...consts.keys()].filter((k) => /^(G_|S_|GROUP_STRIDE|SEG_STRIDE|NEG_STRIDE)/.test(k));
     expect(declared.sort()).toEqual(checked.sort());
+  });
+
+  it('every #include is expanded, the generated snippets included once and the shared helpers defined once', () => {
+    for (const [family, text] of Object.entries(SHADER_SOURCES)) expect(text, family).not.toMatch(/^\s*#include/m);
+    for (const family of ['cuba_step', 'deliver', 'learn']) {
+      const text = SHADER_SOURCES[family]!;
+      expect(text.match(/^const GROUP_STRIDE: /gm), family).toHaveLength(1);
+      expect(text, family).toContain(WGSL_SNIPPETS.tables!);
+    }
+    expect(SHADER_SOURCES.cuba_step).toContain(WGSL_SNIPPETS.loihi_constants!);
+    for (const family of ['deliver', 'learn']) {
+      for (const fn of ['spike_bit', 'any_spike', 'segment_row', 'apply_weight_change']) {
+        expect(SHADER_SOURCES[family]!.match(new RegExp(`^fn ${fn}\\(`, 'gm')), `${family}: ${fn}`).toHaveLength(1);
+      }
+    }
   });
 });
 

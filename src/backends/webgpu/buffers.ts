@@ -6,9 +6,8 @@ import type { Network } from '../../network/types.ts';
 import type { GpuLayout } from './layout.ts';
 import { PARAM_FIELDS } from './kernels/params.ts';
 import type { SimKernels } from './kernels/set.ts';
+import { CONTROL_HEADER } from './kernels/tables.ts';
 
-/** Words at the start of `control`: spike count per parity, synaptic events (low, high). */
-const CONTROL_HEADER = 4;
 
 /** Throws, naming the buffer, when it exceeds what the device can bind. */
 function checkSize(device: GPUDevice, label: string, bytes: number): void {

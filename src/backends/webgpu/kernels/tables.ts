@@ -1,6 +1,7 @@
 /**
- * Layout of the static i32 tables the simulation kernels read (one storage buffer, offsets in Params).
- * The WGSL files repeat these numbers as constants; test/webgpu/tables.test.ts checks that they agree.
+ * Layout of the static i32 tables the simulation kernels read (one storage buffer, offsets in Params), and of the
+ * control buffer's header. The WGSL kernels get these numbers as constants generated from this file
+ * (./snippets.ts, `#include tables` in shaders/*.wgsl, expanded by scripts/build-shaders.mjs).
  */
 
 /** Words per pre-group entry (groups, then sources). */
@@ -64,3 +65,13 @@ export const KIND_CSR = 1;
 
 /** Learning modes of a segment. */
 export const LEARN = { none: 0, event: 1, full: 2 } as const;
+
+/** Words at the start of the control buffer: spike count per parity (2), synaptic events (low, high). */
+export const CONTROL = {
+  /** Spike count of parity p at CONTROL.count + p. */
+  count: 0,
+  eventsLo: 2,
+  eventsHi: 3,
+} as const;
+/** Length of the control header. */
+export const CONTROL_HEADER = 4;
