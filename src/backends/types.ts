@@ -35,7 +35,7 @@ export interface ReplicaRecording {
 
 /** A running network on some backend. */
 export interface Simulation {
-  readonly backend: 'cpu' | 'webgpu';
+  readonly backend: 'cpu' | 'webgpu' | 'wasm';
   readonly replicas: number;
   /** Number of steps simulated so far (the next step to run has this number). */
   readonly currentStep: number;
@@ -71,6 +71,6 @@ export interface SimulationStats {
 
 /** Creates simulations of a network. */
 export interface Backend {
-  readonly name: 'cpu' | 'webgpu';
+  readonly name: 'cpu' | 'webgpu' | 'wasm';
   create(network: Network, options?: SimulationOptions): Promise<Simulation>;
 }

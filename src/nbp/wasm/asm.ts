@@ -63,6 +63,22 @@ const SIMD = {
   i32x4ExtendLowI16x8S: 0xa7,
   i32x4ExtendHighI16x8S: 0xa8,
   i32x4Add: 0xae,
+  // Used by the generic network engine (src/backends/wasm).
+  i32x4LeS: 0x3d,
+  i32x4GtU: 0x3c,
+  v128Not: 0x4d,
+  v128AndNot: 0x4f,
+  v128Or: 0x50,
+  v128Xor: 0x51,
+  v128Bitselect: 0x52,
+  i32x4Abs: 0xa0,
+  i32x4Shl: 0xab,
+  i32x4ShrS: 0xac,
+  i32x4ShrU: 0xad,
+  i32x4Sub: 0xb1,
+  i32x4Mul: 0xb5,
+  i32x4MinS: 0xb6,
+  i32x4MaxS: 0xb8,
 } as const;
 
 /** Emits one function body; locals are numbered after the parameters. */
@@ -133,6 +149,30 @@ export class FunctionBuilder {
   v128AnyTrue(): this { return this.simd(SIMD.v128AnyTrue); }
   i32x4ExtendLow(): this { return this.simd(SIMD.i32x4ExtendLowI16x8S); }
   i32x4ExtendHigh(): this { return this.simd(SIMD.i32x4ExtendHighI16x8S); }
+
+  // Scalar and SIMD instructions of the generic network engine (src/backends/wasm/kernels.ts).
+  shrS(): this { return this.op(0x75); }
+  ret(): this { return this.op(0x0f); }
+  divU(): this { return this.op(0x6e); }
+  ne(): this { return this.op(0x47); }
+  geU(): this { return this.op(0x4f); }
+  load16s(offset = 0): this { return this.op(0x2e, ...this.mem(1, offset)); }
+  i32x4LeS(): this { return this.simd(SIMD.i32x4LeS); }
+  i32x4GtU(): this { return this.simd(SIMD.i32x4GtU); }
+  v128Not(): this { return this.simd(SIMD.v128Not); }
+  v128AndNot(): this { return this.simd(SIMD.v128AndNot); }
+  v128Or(): this { return this.simd(SIMD.v128Or); }
+  v128Xor(): this { return this.simd(SIMD.v128Xor); }
+  v128Bitselect(): this { return this.simd(SIMD.v128Bitselect); }
+  i32x4Abs(): this { return this.simd(SIMD.i32x4Abs); }
+  /** Lane-wise shifts by the i32 on top of the stack. */
+  i32x4Shl(): this { return this.simd(SIMD.i32x4Shl); }
+  i32x4ShrS(): this { return this.simd(SIMD.i32x4ShrS); }
+  i32x4ShrU(): this { return this.simd(SIMD.i32x4ShrU); }
+  i32x4Sub(): this { return this.simd(SIMD.i32x4Sub); }
+  i32x4Mul(): this { return this.simd(SIMD.i32x4Mul); }
+  i32x4MinS(): this { return this.simd(SIMD.i32x4MinS); }
+  i32x4MaxS(): this { return this.simd(SIMD.i32x4MaxS); }
 
   /** Serialized body (locals + code + end). */
   body(): number[] {

@@ -1,0 +1,251 @@
+/**
+ * The wasm backend's simulation: the Simulation contract over engines (./engine.ts). One replica (or threads = 1)
+ * runs in the calling thread; R > 1 replicas are split into contiguous groups, one engine per worker thread
+ * (Node), as the nBP CPU engine does, and the groups advance in parallel. Arguments are checked here, with the
+ * messages of every backend (../checks.ts), before any engine sees them.
+ */
+import { validateNetwork } from '../../network/validate.ts';
+import type { Network } from '../../network/types.ts';
+import { checkInjectedSpikes, checkReplica, checkReplicaCount, checkRunSteps, checkWriteWeights, projectionNamed, unknownSource } from '../checks.ts';
+import { layoutNetwork } from '../cpu/layout.ts';
+import { resolveRecording } from '../cpu/recording.ts';
+import type { ReplicaRecording, Simulation, SimulationOptions, SimulationStats } from '../types.ts';
+import { siblingModule, startWorker } from '../../modules.ts';
+import type { FlatRecording } from './engine.ts';
+import { EngineHost, type EngineRequest, type RunReply } from './host.ts';
+
+/** A host of some replicas: in this thread or in a worker. */
+interface EngineHandle {
+  /** First replica (global index) and how many this host holds. */
+  first: number;
+  count: number;
+  request(req: EngineRequest): Promise<unknown>;
+  close(): void;
+}
+
+function inlineHandle(first: number, count: number): EngineHandle {
+  const host = new EngineHost();
+  return { first, count, request: async (req) => host.handle(req), close: () => {} };
+}
+
+async function workerHandle(first: number, count: number): Promise<EngineHandle> {
+  const worker = await startWorker(siblingModule('./worker', import.meta.url));
+  let seq = 0;
+  let dead: Error | null = null;
+  const pending = new Map<number, { ok: (v: unknown) => void; fail: (e: Error) => void }>();
+  const failAll = (err: Error) => {
+    dead ??= err;
+    for (const p of pending.values()) p.fail(err);
+    pending.clear();
+  };
+  worker.on('message', (msg: { seq: number; ok: boolean; result?: unknown; error?: string }) => {
+    const p = pending.get(msg.seq);
+    if (!p) return;
+    pending.delete(msg.seq);
+    if (msg.ok) p.ok(msg.result);
+    else p.fail(new Error(msg.error));
+  });
+  worker.on('error', (err) => failAll(err));
+  worker.on('exit', (code) => failAll(new Error(`wasm backend worker exited (code ${code})`)));
+  return {
+    first,
+    count,
+    request(req) {
+      if (dead) return Promise.reject(dead);
+      const id = seq++;
+      return new Promise((ok, fail) => {
+        pending.set(id, { ok, fail });
+        worker.postMessage({ seq: id, req });
+      });
+    },
+    close() {
+      dead ??= new Error('wasm simulation disposed');
+      void worker.terminate();
+    },
+  };
+}
+
+/** Worker threads this environment offers (1 where there are none: browsers, or Node without the module). */
+export async function availableThreads(): Promise<number> {
+  if (typeof process === 'undefined' || !process.versions?.node) return 1;
+  const os = await import('node:os');
+  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+}
+
+/** Options of the wasm backend. */
+export interface WasmBackendOptions {
+  /** Most worker threads for replicas (default: the machine's parallelism); 1 runs everything in this thread. */
+  threads?: number;
+}
+
+/** A network running on the wasm backend. */
+export class WasmSimulation implements Simulation {
+  readonly backend = 'wasm' as const;
+  readonly replicas: number;
+  private step = 0;
+  private events: number[];
+  /** Requests sent without waiting (injectSpikes, clearRecording); awaited before the next call. */
+  private inFlight: Promise<unknown>[] = [];
+  private readonly sourceSizes: Map<string, number>;
+  private readonly projectionLength: Map<string, number>;
+  private readonly groupNames: Set<string>;
+
+  private constructor(
+    private readonly handles: EngineHandle[],
+    network: Network,
+    replicas: number,
+  ) {
+    this.replicas = replicas;
+    this.events = handles.map(() => 0);
+    const layout = layoutNetwork(network);
+    this.sourceSizes = new Map(network.sources.map((s) => [s.name, s.size]));
+    this.groupNames = new Set(network.groups.map((g) => g.name));
+    this.projectionLength = new Map(
+      network.projections.map((p) => {
+        const pre = layout.groupByName.get(p.from)?.size ?? layout.sourceByName.get(p.from)!.size;
+        const post = layout.groupByName.get(p.to)!.size;
+        return [p.name, p.synapses.kind === 'dense' ? pre * post : p.synapses.pre.length];
+      }),
+    );
+  }
+
+  /** Validates and builds; replicas are spread over min(replicas, threads) hosts. */
+  static async create(network: Network, options: SimulationOptions = {}, backendOptions: WasmBackendOptions = {}): Promise<WasmSimulation> {
+    validateNetwork(network);
+    const replicas = checkReplicaCount(options.replicas);
+    resolveRecording(options.recording, layoutNetwork(network));
+    const threads = backendOptions.threads ?? (await availableThreads());
+    if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`wasm backend: threads = ${threads} must be an integer >= 1`);
+    const hosts = replicas === 1 ? 1 : Math.min(replicas, threads);
+    const handles: EngineHandle[] = [];
+    try {
+      for (let h = 0; h < hosts; h++) {
+        const first = Math.floor((h * replicas) / hosts);
+        const count = Math.floor(((h + 1) * replicas) / hosts) - first;
+        handles.push(hosts === 1 ? inlineHandle(first, count) : await workerHandle(first, count));
+      }
+      await Promise.all(handles.map((h) => h.request({ op: 'init', network, replicas: h.count, recording: options.recording })));
+    } catch (err) {
+      for (const h of handles) h.close();
+      throw err;
+    }
+    return new WasmSimulation(handles, network, replicas);
+  }
+
+  get currentStep(): number {
+    return this.step;
+  }
+
+  /** The host holding a global replica, and the replica's local index there. */
+  private locate(replica: number): { handle: EngineHandle; local: number } {
+    const handle = this.handles.find((h) => replica >= h.first && replica < h.first + h.count)!;
+    return { handle, local: replica - handle.first };
+  }
+
+  private send(handle: EngineHandle, req: EngineRequest): void {
+    const p = handle.request(req);
+    p.catch(() => {});
+    this.inFlight.push(p);
+  }
+
+  private async settle(): Promise<void> {
+    const pending = this.inFlight;
+    this.inFlight = [];
+    await Promise.all(pending);
+  }
+
+  injectSpikes(source: string, spikes: ReadonlyArray<readonly [number, number]>, replica?: number): void {
+    const size = this.sourceSizes.get(source);
+    if (size === undefined) throw unknownSource(source, [...this.sourceSizes.keys()]);
+    checkReplica(replica, this.replicas, 'injectSpikes');
+    checkInjectedSpikes(source, size, spikes, this.step);
+    const copy = spikes.map(([s, i]): [number, number] => [s, i]);
+    if (replica === undefined) for (const h of this.handles) this.send(h, { op: 'inject', source, spikes: copy, replica: undefined });
+    else {
+      const { handle, local } = this.locate(replica);
+      this.send(handle, { op: 'inject', source, spikes: copy, replica: local });
+    }
+  }
+
+  async run(steps: number): Promise<void> {
+    checkRunSteps(steps);
+    await this.settle();
+    const replies = (await Promise.all(this.handles.map((h) => h.request({ op: 'run', steps })))) as RunReply[];
+    this.events = replies.map((r) => r.events);
+    this.step += steps;
+  }
+
+  async readRecording(): Promise<ReplicaRecording[]> {
+    await this.settle();
+    const parts = (await Promise.all(this.handles.map((h) => h.request({ op: 'readRecording' })))) as FlatRecording[][];
+    return parts.flat().map((flat) => {
+      const spikes: ReplicaRecording['spikes'] = {};
+      for (const [name, data] of Object.entries(flat.spikes)) {
+        const pairs: Array<[number, number]> = new Array(data.length >> 1);
+        for (let k = 0; k < data.length; k += 2) pairs[k >> 1] = [data[k]!, data[k + 1]!];
+        spikes[name] = pairs;
+      }
+      return { spikes, u: flat.u, v: flat.v };
+    });
+  }
+
+  clearRecording(): void {
+    for (const h of this.handles) this.send(h, { op: 'clearRecording' });
+  }
+
+  private checkProjection(projection: string, method: string): number {
+    return projectionNamed(this.projectionLength, projection, method);
+  }
+
+  async readWeights(projection: string, replica = 0): Promise<Int32Array> {
+    checkReplica(replica, this.replicas, 'readWeights');
+    this.checkProjection(projection, 'readWeights');
+    await this.settle();
+    const { handle, local } = this.locate(replica);
+    return (await handle.request({ op: 'readWeights', projection, replica: local })) as Int32Array;
+  }
+
+  async writeWeights(projection: string, weights: ArrayLike<number>, replica?: number): Promise<void> {
+    checkReplica(replica, this.replicas, 'writeWeights');
+    const length = this.checkProjection(projection, 'writeWeights');
+    checkWriteWeights(projection, weights, length);
+    await this.settle();
+    const raw = Array.from(weights);
+    // A dense non-plastic projection that gains a nonzero entry gets a new structure on every host, with the
+    // oracle's keep rule over all replicas: nonzero stored weights anywhere, or nonzero in `weights`.
+    if ((await this.handles[0]!.request({ op: 'needsRebuild', projection, raw })) as boolean) {
+      const masks = (await Promise.all(this.handles.map((h) => h.request({ op: 'nonzeroMask', projection })))) as Uint8Array[];
+      const keep = new Uint8Array(length);
+      for (let i = 0; i < length; i++) if (raw[i] !== 0 || masks.some((m) => m[i])) keep[i] = 1;
+      await Promise.all(this.handles.map((h) => h.request({ op: 'rebuild', projection, keep })));
+    }
+    if (replica === undefined) {
+      await Promise.all(this.handles.map((h) => h.request({ op: 'writeWeights', projection, raw, replica: undefined })));
+    } else {
+      const { handle, local } = this.locate(replica);
+      await handle.request({ op: 'writeWeights', projection, raw, replica: local });
+    }
+  }
+
+  async readState(group: string, replica = 0): Promise<{ u: Int32Array; v: Int32Array }> {
+    checkReplica(replica, this.replicas, 'readState');
+    if (!this.groupNames.has(group)) throw new RangeError(`readState: no group named '${group}' (groups: ${[...this.groupNames].join(', ')})`);
+    await this.settle();
+    const { handle, local } = this.locate(replica);
+    return (await handle.request({ op: 'readState', group, replica: local })) as { u: Int32Array; v: Int32Array };
+  }
+
+  stats(): SimulationStats {
+    return { steps: this.step, dispatches: 0, submits: 0, readbacks: 0, synapticEvents: this.events.reduce((a, b) => a + b, 0) };
+  }
+
+  /** Worker threads in use (0: the calling thread runs the engine). */
+  get threads(): number {
+    return this.handles.length > 1 ? this.handles.length : 0;
+  }
+
+  dispose(): void {
+    for (const h of this.handles) h.close();
+    this.handles.length = 0;
+  }
+}
