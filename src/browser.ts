@@ -3,6 +3,8 @@
  * golden-trace replay, the nBP trainers (fused CPU and WebGPU, the circuit), rasters and the Loihi cost estimate.
  * Node adds file-based dataset loading (src/index.ts).
  */
+// The API names WebGPU types (GPUDevice, ...): keep the reference in the published .d.ts for consumers.
+/// <reference types="@webgpu/types" preserve="true" />
 export type * from './network/types.ts';
 export type * from './backends/types.ts';
 export type * from './nbp/types.ts';
