@@ -168,6 +168,29 @@ describe('npm pack', () => {
     expect(readFileSync(join(proj, 'run/report.html'), 'utf8')).toContain('<script>');
   });
 
+  it('type-checks a strict TypeScript consumer against the published .d.ts (no skipLibCheck)', () => {
+    const file = join(proj, 'consumer.ts');
+    writeFileSync(
+      file,
+      [
+        "import { acquireGpu, createCpuBackend, createCpuFusedTrainer, glorotInit, loadDataset, type Network, type NbpMetrics } from 'synfire';",
+        'const network: Network = { groups: [], sources: [], projections: [] };',
+        'export const sim = createCpuBackend().create(network, {});',
+        'const shape = { nIn: 400, nHid: 400, nOut: 10 };',
+        "export const trainer = createCpuFusedTrainer({ shape, semantics: 'loihi', train: loadDataset('mnist', 'train'), initial: [glorotInit(shape, 1)] });",
+        'export const device: Promise<GPUDevice> = acquireGpu().then((ctx) => ctx.device);',
+        'export const m: NbpMetrics[] = [];',
+        '',
+      ].join('\n'),
+    );
+    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+    sh(
+      process.execPath,
+      [tsc, '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', 'consumer.ts'],
+      proj,
+    );
+  });
+
   it("bundles for a browser through the package's browser condition (no Node-only modules)", async () => {
     const page = join(proj, 'page.mjs');
     writeFileSync(page, "import { createWebgpuFusedTrainer, fetchDataset } from 'synfire';\nconsole.log(createWebgpuFusedTrainer, fetchDataset);\n");
