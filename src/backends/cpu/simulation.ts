@@ -51,6 +51,7 @@ export class CpuSimulation implements Simulation {
   /** Spikes of the description and spikes injected for all replicas. */
   private readonly sharedSchedule: Schedule;
   private synapticEvents = 0;
+  private disposed = false;
   private readonly slotBase: Int32Array;
 
   constructor(network: Network, options: SimulationOptions = {}) {
@@ -104,6 +105,7 @@ export class CpuSimulation implements Simulation {
   }
 
   injectSpikes(source: string, spikes: ReadonlyArray<readonly [number, number]>, replica?: number): void {
+    this.live('injectSpikes');
     const layout = this.layout.sourceByName.get(source);
     if (!layout) throw unknownSource(source, [...this.layout.sourceByName.keys()]);
     checkReplica(replica, this.replicas, 'injectSpikes');
@@ -114,6 +116,7 @@ export class CpuSimulation implements Simulation {
   }
 
   async run(steps: number): Promise<void> {
+    this.live('run');
     checkRunSteps(steps);
     // Replicas are independent, so each runs all its steps in turn (better cache use than step-major).
     for (let r = 0; r < this.replicas; r++) {
@@ -173,19 +176,23 @@ export class CpuSimulation implements Simulation {
   }
 
   async readRecording(): Promise<ReplicaRecording[]> {
+    this.live('readRecording');
     return this.state.map((st) => st.recorder.read());
   }
 
   clearRecording(): void {
+    this.live('clearRecording');
     for (const st of this.state) st.recorder.clear();
   }
 
   async readWeights(projection: string, replica = 0): Promise<Int32Array> {
+    this.live('readWeights');
     checkReplica(replica, this.replicas, 'readWeights');
     return projectionNamed(this.projectionByName, projection, 'readWeights').readWeights(replica);
   }
 
   async writeWeights(projection: string, weights: ArrayLike<number>, replica?: number): Promise<void> {
+    this.live('writeWeights');
     checkReplica(replica, this.replicas, 'writeWeights');
     const p = projectionNamed(this.projectionByName, projection, 'writeWeights');
     checkWriteWeights(projection, weights, p.descLength);
@@ -193,6 +200,7 @@ export class CpuSimulation implements Simulation {
   }
 
   async readState(group: string, replica = 0): Promise<{ u: Int32Array; v: Int32Array }> {
+    this.live('readState');
     checkReplica(replica, this.replicas, 'readState');
     const g = this.layout.groupByName.get(group);
     if (!g) throw new RangeError(`readState: no group named '${group}' (groups: ${[...this.layout.groupByName.keys()].join(', ')})`);
@@ -204,7 +212,13 @@ export class CpuSimulation implements Simulation {
     return { steps: this.step, dispatches: 0, submits: 0, readbacks: 0, synapticEvents: this.synapticEvents };
   }
 
+  /** Frees the state; every later call except dispose() throws a clear "disposed" error. */
   dispose(): void {
+    this.disposed = true;
     this.state.length = 0;
+  }
+
+  private live(method: string): void {
+    if (this.disposed) throw new Error(`${method}: this CPU simulation has been disposed; create a new one`);
   }
 }
