@@ -13,6 +13,9 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
   bench: { summary: 'run benchmarks (core, nbp)', load: () => import('./commands/bench.ts') },
   raster: { summary: 'record one sample of the nBP circuit as a spike raster', load: () => import('./commands/raster.ts') },
   report: { summary: 'write a self-contained HTML report of a training run', load: () => import('./commands/report.ts') },
+  'import-nir': { summary: 'import a NIR graph (HDF5) as a network description, quantized to Loihi integers', load: () => import('./commands/import-nir.ts') },
+  'export-nir': { summary: 'export a network description as a NIR graph (integers in a synfire extension)', load: () => import('./commands/export-nir.ts') },
+  run: { summary: 'run a network description for N steps and write its spikes', load: () => import('./commands/run.ts') },
 };
 
 function usage(): string {
