@@ -41,7 +41,14 @@ const TYPES: Record<string, string> = {
 export async function startServer(options: ServerOptions): Promise<StaticServer> {
   const directories = Object.entries(options.directories ?? {}).map(([prefix, dir]) => [prefix, resolve(dir)] as const);
   const server: Server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+    } catch {
+      // A stray '%' (or a malformed URL) is the client's mistake, not the server's.
+      res.writeHead(400, { 'content-type': 'text/plain' }).end(`bad request: malformed URL ${JSON.stringify(req.url)}`);
+      return;
+    }
     const asset = options.assets.get(path === '/' ? '/index.html' : path);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405).end();

@@ -23,8 +23,26 @@ function usage(): string {
   return `usage: synfire <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun 'synfire <command> --help' for a command's options.`;
 }
 
+let pipesGuarded = false;
+
+/**
+ * When the reader of stdout goes away (`synfire inspect DIR | head`), writing fails with EPIPE: exit quietly
+ * (status 0) instead of dying with a stack trace. Installed once per process.
+ */
+export function exitQuietlyOnClosedPipe(): void {
+  if (pipesGuarded) return;
+  pipesGuarded = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') process.exit(0);
+      throw err;
+    });
+  }
+}
+
 /** Runs the CLI with the given arguments and resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
+  exitQuietlyOnClosedPipe();
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(usage());
@@ -48,7 +66,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await mod.run(rest);
   } catch (err) {
-    if (err instanceof Error && err.name === 'UsageError') {
+    if (err instanceof Error && (err.name === 'UsageError' || String((err as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS'))) {
       console.error(`synfire ${name}: ${err.message}`);
       return 2;
     }

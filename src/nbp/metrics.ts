@@ -8,8 +8,58 @@
  * - silent: fraction of samples with no output spike.
  * Counts are integers, so partial results from data chunks add up exactly in any order.
  */
+import * as v from 'valibot';
 import type { EncodedDataset, NbpMetrics, NbpShape, NbpWeights } from './types.ts';
 import { BINARY_THRESHOLD, inferReference } from './algorithm.ts';
+import { describeIssues } from './schema-errors.ts';
+
+/**
+ * One half-epoch evaluation of one replica: a line of DIR/metrics.jsonl as `synfire train` writes it, and the row
+ * the report and the live page draw (the one metrics-row type). Lines may carry more fields (backend, version, ...).
+ */
+export interface MetricsRow extends NbpMetrics {
+  replica: number;
+  epoch: number;
+  samples: number;
+  /** Training rate per replica since the previous evaluation (null when nothing was trained). */
+  train_samples_per_s: number | null;
+  /** The replica's seed (absent in rows not written by synfire train). */
+  seed?: number;
+  train_samples_per_s_total?: number | null;
+  eval_samples_per_s?: number;
+  [key: string]: unknown;
+}
+
+const rate = v.pipe(v.number(), v.minValue(0));
+const fraction = v.pipe(v.number(), v.minValue(0), v.maxValue(1));
+/** The schema of one metrics.jsonl line (extra fields allowed). */
+export const MetricsRowSchema = v.looseObject({
+  replica: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  epoch: v.pipe(v.number(), v.minValue(0)),
+  samples: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  acc_spikes: fraction,
+  acc_membrane: fraction,
+  acc_exact: fraction,
+  mse: fraction,
+  silent: fraction,
+  train_samples_per_s: v.nullable(rate),
+  seed: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  train_samples_per_s_total: v.optional(v.nullable(rate)),
+  eval_samples_per_s: v.optional(rate),
+});
+
+/** Parses one metrics.jsonl line; errors name `where` (e.g. "DIR/metrics.jsonl line 3") and the field. */
+export function parseMetricsLine(line: string, where: string): MetricsRow {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line);
+  } catch (err) {
+    throw new Error(`${where}: not valid JSON (${(err as Error).message})`);
+  }
+  const parsed = v.safeParse(MetricsRowSchema, raw);
+  if (!parsed.success) throw new Error(describeIssues(where, parsed.issues));
+  return parsed.output as MetricsRow;
+}
 
 /** Integer tallies behind {@link NbpMetrics}; add chunk tallies with {@link addCounts}. */
 export interface MetricCounts {

@@ -3,7 +3,8 @@
  * in chunks, evaluation every half epoch and at the end, metrics.jsonl, atomic checkpoints and bit-identical
  * --resume. The schedule depends only on (epoch, offset): chunk sizes and thread counts never change results.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { EncodedDataset, FusedTrainer, NbpMetrics, NbpShape, NbpWeights, Semantics } from './types.ts';
 import { loadDataset } from '../data/load.ts';
@@ -11,9 +12,11 @@ import type { DatasetName } from '../data/preprocess.ts';
 import { weightsFrom } from './algorithm.ts';
 import { glorotInit } from './init.ts';
 import { epochOrder, replicaSeed } from './prng.ts';
-import { parseOrderJson, parseWeightsJson, requireEvenWeights } from './weights-json.ts';
-import { configDifferences, fileSha256, hasCheckpoint, readCheckpoint, writeCheckpoint, type Checkpoint, type RunConfig, type RunProgress } from './checkpoint.ts';
-import { meanSd } from './metrics.ts';
+import { checkOrderPermutations, parseOrderJson, parseWeightsJson, requireEvenWeights } from './weights-json.ts';
+import { configDifferences, fileSha256, hasCheckpoint, readCheckpoint, writeCheckpoint, type Checkpoint, type DatasetIdentity, type RunConfig, type RunProgress } from './checkpoint.ts';
+import { meanSd, type MetricsRow } from './metrics.ts';
+import { appendFully, makeRunDir, writeFileAtomic, type DurableFs } from './durable.ts';
+import { lockRunDir, removeOrphanedTemporaries } from './run-lock.ts';
 import type { RemedySettings } from './remedies.ts';
 import type { ProgressSink } from './progress.ts';
 
@@ -37,6 +40,12 @@ export interface RunOptions {
   replicas?: number;
   initWeights?: string;
   order?: string;
+  /** Accept --order epochs that present a subset of the training set or repeat samples (default: permutations only). */
+  orderSubsets?: boolean;
+  /** Load a format-1 checkpoint (no checksums) on --resume. */
+  acceptUnverified?: boolean;
+  /** File-system calls for checkpoints and metrics (tests inject failing ones). */
+  fs?: DurableFs;
   out: string;
   resume: boolean;
   remedies?: RemedySettings;
@@ -47,17 +56,8 @@ export interface RunOptions {
   describe?: Record<string, string | number | null>;
 }
 
-/** One line of DIR/metrics.jsonl (one per replica per evaluation). */
-export interface MetricsLine extends NbpMetrics {
-  replica: number;
-  seed: number;
-  epoch: number;
-  samples: number;
-  train_samples_per_s: number | null;
-  train_samples_per_s_total: number | null;
-  eval_samples_per_s: number;
-  [key: string]: unknown;
-}
+/** One line of DIR/metrics.jsonl (one per replica per evaluation): the row type of ./metrics.ts. */
+export type MetricsLine = MetricsRow;
 
 /** The outcome of a run. */
 export interface RunResult {
@@ -84,11 +84,31 @@ function need<T>(v: T | undefined, flag: string): T {
   return v;
 }
 
+/** SHA-256 of an encoded dataset's samples and labels (independent of how the files are compressed). */
+export function datasetSha256(d: EncodedDataset): string {
+  const h = createHash('sha256');
+  h.update(`${d.n} ${d.nIn}\n`);
+  h.update(d.x.subarray(0, d.n * d.nIn));
+  h.update(d.labels.subarray(0, d.n));
+  return h.digest('hex');
+}
+
+/** The identity of a run's data, recorded in config.json and checkpoints and checked on --resume. */
+export function datasetIdentity(train: EncodedDataset, test: EncodedDataset): DatasetIdentity {
+  return { train: { n: train.n, sha256: datasetSha256(train) }, test: { n: test.n, sha256: datasetSha256(test) } };
+}
+
 function plan(o: RunOptions): Plan {
-  const ckpt: Checkpoint | null = o.resume && hasCheckpoint(o.out) ? readCheckpoint(o.out) : null;
+  const readOpts = { acceptUnverified: !!o.acceptUnverified, warn: (l: string) => o.progress.log(l) };
+  const ckpt: Checkpoint | null = o.resume && hasCheckpoint(o.out) ? readCheckpoint(o.out, readOpts) : null;
   if (!o.resume && hasCheckpoint(o.out)) {
-    const c = readCheckpoint(o.out);
-    throw new Error(`${o.out} already holds a training run (${c.progress.samples} samples per replica); pass --resume to continue it or choose another --out`);
+    let what = '';
+    try {
+      what = ` (${readCheckpoint(o.out, { acceptUnverified: true, warn: () => {} }).progress.samples} samples per replica)`;
+    } catch (err) {
+      what = ` (its checkpoint is unreadable: ${(err as Error).message})`;
+    }
+    throw new Error(`${o.out} already holds a training run${what}; pass --resume to continue it or choose another --out`);
   }
   if (o.resume && !ckpt) o.progress.log(`no checkpoint in ${o.out}: starting a new run`);
   const dataset = (o.dataset ?? ckpt?.config.dataset) as DatasetName | undefined;
@@ -103,15 +123,17 @@ function plan(o: RunOptions): Plan {
 
   let initPair: { W1: Int32Array; W2: Int32Array } | null = null;
   if (o.initWeights) {
-    const pair = parseWeightsJson(readFileSync(o.initWeights, 'utf8'), o.initWeights, shape);
+    const pair = parseWeightsJson(readText(o.initWeights, '--init-weights'), o.initWeights, shape);
     if (semantics === 'loihi') requireEvenWeights(pair, o.initWeights);
     initPair = pair;
   }
   let orders: Uint32Array[] | null = null;
   if (o.order) {
-    orders = parseOrderJson(readFileSync(o.order, 'utf8'), o.order, train.n);
+    orders = parseOrderJson(readText(o.order, '--order'), o.order, train.n, { allowSubsets: true });
     if (orders.length < epochs) throw new Error(`${o.order}: has ${orders.length} epoch(s), --epochs asks for ${epochs}`);
+    if (!o.orderSubsets) checkOrderPermutations(orders, o.order, train.n);
   }
+  const data = datasetIdentity(train, test);
   const config: RunConfig = {
     dataset: name,
     engine: o.engine ?? ckpt?.config.engine ?? 'fused',
@@ -124,10 +146,25 @@ function plan(o: RunOptions): Plan {
     initWeightsSha256: o.initWeights ? fileSha256(o.initWeights) : (ckpt?.config.initWeightsSha256 ?? null),
     orderSha256: o.order ? fileSha256(o.order) : null,
     remedies: o.remedies ?? ckpt?.config.remedies ?? null,
+    data,
   };
   if (ckpt) {
     if (ckpt.config.orderSha256 && !o.order) throw new Error(`cannot --resume ${o.out}: the run used an --order file (sha256 ${ckpt.config.orderSha256}); pass the same --order FILE`);
-    const diff = configDifferences(ckpt.config, config);
+    const saved = ckpt.config.data;
+    if (!saved) {
+      o.progress.log(`warning: ${o.out}: the checkpoint does not record its data's identity (written by an older synfire); recording the current data's`);
+    } else {
+      for (const split of ['train', 'test'] as const) {
+        if (saved[split].n !== data[split].n || saved[split].sha256 !== data[split].sha256) {
+          const where = o.dataDir ? `--data-dir ${o.dataDir}` : `the default ${name} files`;
+          throw new Error(
+            `cannot --resume ${o.out}: ${where} holds different ${split} data than the run was trained on ` +
+              `(${saved[split].n} samples, sha256 ${saved[split].sha256.slice(0, 16)}… → ${data[split].n} samples, sha256 ${data[split].sha256.slice(0, 16)}…); pass the run's --data-dir`,
+          );
+        }
+      }
+    }
+    const diff = configDifferences({ ...ckpt.config, data }, config);
     if (diff.length) throw new Error(`cannot --resume ${o.out}: the checkpoint was made with a different configuration (${diff.join('; ')})`);
     return { config, epochs, train, test, orders, initial: ckpt.replicas.map((r) => r.weights), progress: ckpt.progress };
   }
@@ -135,19 +172,34 @@ function plan(o: RunOptions): Plan {
   return { config, epochs, train, test, orders, initial, progress: { samples: 0, epoch: 0, offset: 0 } };
 }
 
-/** Drops metrics lines written after the checkpoint (a crash between the two writes), so resumed runs append cleanly. */
-function truncateMetrics(file: string, samples: number): void {
+/** Reads a file named by a flag; errors name the flag, the file and the cause. */
+function readText(file: string, flag: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`${flag} ${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
+/**
+ * Drops metrics lines written after the checkpoint (a crash between the two writes), so resumed runs append
+ * cleanly. The shortened file replaces the old one atomically (a full disk keeps the old one).
+ */
+function truncateMetrics(file: string, samples: number, io?: DurableFs): void {
   if (!existsSync(file)) return;
-  const keep = readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => {
-      try {
-        return line.trim() !== '' && (JSON.parse(line) as { samples: number }).samples <= samples;
-      } catch {
-        return false; // a line torn by a crash mid-append
-      }
-    });
-  writeFileSync(file, keep.map((l) => l + '\n').join(''));
+  const text = readFileSync(file, 'utf8');
+  const keep = text.split('\n').filter((line) => {
+    if (line.trim() === '') return false;
+    try {
+      // Only the sample count decides: a complete line is never dropped for other reasons.
+      const row = JSON.parse(line) as { samples?: unknown };
+      return typeof row.samples === 'number' && row.samples <= samples;
+    } catch {
+      return false; // a line torn by a crash mid-append
+    }
+  });
+  const next = keep.map((l) => l + '\n').join('');
+  if (next !== text) writeFileAtomic(file, next, io);
 }
 
 /** Formats the final table: one row per metric, per replica and mean ± sd. */
@@ -165,8 +217,23 @@ export function accuracyTable(metrics: NbpMetrics[], seeds: number[]): string {
   return [head, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ')).join('\n');
 }
 
-/** Runs (or resumes) training; resolves when done, stopped by --samples, or interrupted (SIGINT). */
+/**
+ * Runs (or resumes) training; resolves when done, stopped by --samples, or interrupted (SIGINT). Holds the run
+ * directory's exclusive lock throughout and first removes temporary files orphaned by killed runs.
+ */
 export async function runTraining(o: RunOptions): Promise<RunResult> {
+  makeRunDir(o.out);
+  const lock = lockRunDir(o.out, (line) => o.progress.log(line));
+  try {
+    const orphans = removeOrphanedTemporaries(o.out);
+    if (orphans.length) o.progress.log(`${o.out}: removed ${orphans.length} temporary file(s) left by an interrupted run (${orphans.join(', ')})`);
+    return await trainLocked(o);
+  } finally {
+    lock.release();
+  }
+}
+
+async function trainLocked(o: RunOptions): Promise<RunResult> {
   const p = plan(o);
   const { config, train, test } = p;
   const R = config.replicas;
@@ -175,11 +242,18 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
   let total = 0;
   for (let e = 0; e < p.epochs; e++) total += epochLen(e);
   const stopAt = Math.min(total, o.samples ?? Infinity);
-  mkdirSync(o.out, { recursive: true });
+  if (o.samples !== undefined && o.samples > total) {
+    o.progress.log(`--samples ${o.samples} is more than ${p.epochs} epoch(s) hold (${total} samples per replica); training stops at ${total}`);
+  }
   const metricsFile = join(o.out, 'metrics.jsonl');
-  truncateMetrics(metricsFile, p.progress.samples);
+  truncateMetrics(metricsFile, p.progress.samples, o.fs);
   const trainer = await o.createTrainer({ engine: config.engine, shape: config.shape, semantics: config.semantics, train, initial: p.initial, ...(config.remedies ? { remedies: config.remedies, samplesDone: p.progress.samples } : {}) });
-  writeFileSync(join(o.out, 'config.json'), JSON.stringify({ ...config, epochs: p.epochs, samples: o.samples ?? null, ...o.describe }, null, 2) + '\n');
+  try {
+    writeFileAtomic(join(o.out, 'config.json'), JSON.stringify({ ...config, epochs: p.epochs, samples: o.samples ?? null, ...o.describe }, null, 2) + '\n', o.fs);
+  } catch (err) {
+    trainer.dispose();
+    throw err;
+  }
   let interrupted = false;
   const onSigint = () => {
     interrupted = true;
@@ -191,14 +265,18 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
   try {
     const save = async () => {
       const weights = await Promise.all(seeds.map((_, r) => trainer.getWeights(r)));
-      writeCheckpoint(o.out, {
-        config,
-        progress: { samples: done, epoch: e, offset: k },
-        epochs: p.epochs,
-        replicas: weights.map((w, r) => ({ replica: r, seed: seeds[r]!, weights: w })),
-        savedAt: new Date().toISOString(),
-        version: String(o.describe?.version ?? ''),
-      });
+      writeCheckpoint(
+        o.out,
+        {
+          config,
+          progress: { samples: done, epoch: e, offset: k },
+          epochs: p.epochs,
+          replicas: weights.map((w, r) => ({ replica: r, seed: seeds[r]!, weights: w })),
+          savedAt: new Date().toISOString(),
+          version: String(o.describe?.version ?? ''),
+        },
+        o.fs ? { fs: o.fs } : {},
+      );
     };
     if (done >= stopAt) {
       o.progress.log(`${o.out}: already at ${done} samples per replica (stop at ${stopAt}); nothing to train`);
@@ -249,7 +327,7 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
           e++;
           k = 0;
         }
-        appendFileSync(metricsFile, lines.map((l) => JSON.stringify(l) + '\n').join(''));
+        appendFully(metricsFile, lines.map((l) => JSON.stringify(l) + '\n').join(''), o.fs);
         await save();
         const { mean, sd } = meanSd(final.map((m) => m.acc_spikes));
         const memb = meanSd(final.map((m) => m.acc_membrane));

@@ -7,6 +7,7 @@
  */
 import type { NbpShape } from './types.ts';
 import { WEIGHT_LIMITS } from './cpu-engine.ts';
+import { jsonSyntaxError } from '../trace/json.ts';
 
 /** W1 and W2 as flat row-major integer arrays, with the shape they imply. */
 export interface WeightsPair {
@@ -45,10 +46,13 @@ export function parseWeightsJson(text: string, file: string, expect?: NbpShape):
   try {
     obj = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
+    throw new Error(`${file}: not valid JSON (${jsonSyntaxError(text, err)})`);
   }
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new Error(`${file}: expected an object {"W1": [[...]], "W2": [[...]]}`);
   const o = obj as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    if (key !== 'W1' && key !== 'W2') throw new Error(`${file}: unknown key "${key}" (a weights file holds only "W1" and "W2")`);
+  }
   for (const key of ['W1', 'W2']) if (!(key in o)) throw new Error(`${file}: missing "${key}" (expected {"W1": nIn×400 rows, "W2": 400×10 rows})`);
   const w1 = matrix(o.W1, 'W1', file, expect?.nIn, expect?.nHid);
   const w2 = matrix(o.W2, 'W2', file, expect?.nHid ?? w1.cols, expect?.nOut);
@@ -73,16 +77,20 @@ export function formatWeightsJson(shape: NbpShape, W1: ArrayLike<number>, W2: Ar
   return `{\n  "W1": [\n${rows(W1, shape.nIn, shape.nHid)}\n  ],\n  "W2": [\n${rows(W2, shape.nHid, shape.nOut)}\n  ]\n}\n`;
 }
 
-/** Parses an order JSON text: one array per epoch of indices in [0, trainSize). */
-export function parseOrderJson(text: string, file: string, trainSize: number): Uint32Array[] {
+/**
+ * Parses an order JSON text: one array per epoch of indices in [0, trainSize). With `allowSubsets: false`
+ * every epoch must present each training sample exactly once (a permutation; `synfire train` checks this unless
+ * --order-subsets is given).
+ */
+export function parseOrderJson(text: string, file: string, trainSize: number, options: { allowSubsets?: boolean } = { allowSubsets: true }): Uint32Array[] {
   let obj: unknown;
   try {
     obj = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
+    throw new Error(`${file}: not valid JSON (${jsonSyntaxError(text, err)})`);
   }
   if (!Array.isArray(obj) || obj.length === 0) throw new Error(`${file}: expected a non-empty array with one array of training-set indices per epoch`);
-  return obj.map((epoch: unknown, e) => {
+  const orders = obj.map((epoch: unknown, e) => {
     if (!Array.isArray(epoch) || epoch.length === 0) throw new Error(`${file}: epoch ${e} must be a non-empty array of training-set indices`);
     const out = new Uint32Array(epoch.length);
     epoch.forEach((v: unknown, i) => {
@@ -92,5 +100,22 @@ export function parseOrderJson(text: string, file: string, trainSize: number): U
       out[i] = v;
     });
     return out;
+  });
+  if (!options.allowSubsets) checkOrderPermutations(orders, file, trainSize);
+  return orders;
+}
+
+/** Checks that every epoch presents each of the trainSize samples exactly once; names the epoch and position. */
+export function checkOrderPermutations(orders: readonly Uint32Array[], file: string, trainSize: number): void {
+  orders.forEach((out, e) => {
+    if (out.length !== trainSize) {
+      throw new Error(`${file}: epoch ${e} has ${out.length} indices, but the training set has ${trainSize} samples (each epoch must present every sample once; pass --order-subsets to allow subsets and repeats)`);
+    }
+    const seen = new Int32Array(trainSize).fill(-1);
+    for (let i = 0; i < out.length; i++) {
+      const prev = seen[out[i]!]!;
+      if (prev >= 0) throw new Error(`${file}: epoch ${e}, position ${i}: index ${out[i]} repeats position ${prev} (each epoch must present every sample once; pass --order-subsets to allow repeats)`);
+      seen[out[i]!] = i;
+    }
   });
 }

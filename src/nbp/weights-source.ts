@@ -5,7 +5,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { NbpShape, NbpWeights } from './types.ts';
 import { weightsFrom } from './algorithm.ts';
-import { readCheckpoint, type Checkpoint } from './checkpoint.ts';
+import { readCheckpoint, type Checkpoint, type ReadCheckpointOptions } from './checkpoint.ts';
 import { parseWeightsJson } from './weights-json.ts';
 
 /** Weights of one or more replicas and where they came from. */
@@ -18,7 +18,7 @@ export interface WeightsSource {
 }
 
 /** Loads a run directory (checkpoint) or a weights JSON file. */
-export function loadWeightsSource(path: string): WeightsSource {
+export function loadWeightsSource(path: string, options: ReadCheckpointOptions = {}): WeightsSource {
   let isDir: boolean;
   try {
     isDir = statSync(path).isDirectory();
@@ -26,9 +26,15 @@ export function loadWeightsSource(path: string): WeightsSource {
     throw new Error(`${path} not found (expected a run directory or a weights JSON file)`);
   }
   if (isDir) {
-    const ckpt = readCheckpoint(path);
+    const ckpt = readCheckpoint(path, options);
     return { path, shape: ckpt.config.shape, replicas: ckpt.replicas.map((r) => ({ replica: r.replica, seed: r.seed, weights: r.weights })), checkpoint: ckpt };
   }
-  const pair = parseWeightsJson(readFileSync(path, 'utf8'), path);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new Error(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  const pair = parseWeightsJson(text, path);
   return { path, shape: pair.shape, replicas: [{ replica: 0, seed: null, weights: weightsFrom(pair.W1, pair.W2) }], checkpoint: null };
 }

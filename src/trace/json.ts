@@ -17,18 +17,139 @@ export class TraceError extends Error {
   }
 }
 
+/**
+ * Finds where JSON text stops being valid: the character offset of the first syntax error, or null if `text`
+ * is valid JSON. Node 20's JSON.parse messages often carry no position ("Unexpected token '}', ... is not valid
+ * JSON"), so the text is scanned here (iteratively: deep nesting cannot overflow the stack).
+ */
+export function jsonErrorOffset(text: string): { offset: number; problem: string } | null {
+  let i = 0;
+  const n = text.length;
+  const ws = () => {
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) i++;
+      else break;
+    }
+  };
+  const fail = (problem: string) => ({ offset: i, problem });
+  const at = () => (i < n ? `unexpected ${JSON.stringify(text[i])}` : 'unexpected end of input');
+  const string = (): { offset: number; problem: string } | null => {
+    i++; // opening quote
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        i++;
+        return null;
+      }
+      if (c < 0x20) return fail(`control character U+${c.toString(16).padStart(4, '0')} in a string`);
+      if (c === 0x5c) {
+        const e = text[i + 1];
+        if (e === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
+            i += 2;
+            return fail('bad \\u escape in a string');
+          }
+          i += 6;
+        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i += 2;
+        else {
+          i++;
+          return fail(e === undefined ? 'unexpected end of input in a string' : `bad escape \\${e} in a string`);
+        }
+      } else i++;
+    }
+    return fail('unterminated string');
+  };
+  const number = (): { offset: number; problem: string } | null => {
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    if (!m || m[0] === '-' || m[0] === '') return fail(at());
+    i += m[0].length;
+    return null;
+  };
+  // Stack of open containers: 'a' array, 'o' object.
+  const stack: Array<'a' | 'o'> = [];
+  let problem: { offset: number; problem: string } | null;
+  value: for (;;) {
+    ws();
+    if (i >= n) return fail('unexpected end of input (expected a value)');
+    const c = text[i]!;
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') i++;
+      else {
+        stack.push('o');
+        if (text[i] !== '"') return fail(`${at()} (expected a quoted property name or '}')`);
+        if ((problem = string())) return problem;
+        ws();
+        if (text[i] !== ':') return fail(`${at()} (expected ':')`);
+        i++;
+        continue value;
+      }
+    } else if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') i++;
+      else {
+        stack.push('a');
+        continue value;
+      }
+    } else if (c === '"') {
+      if ((problem = string())) return problem;
+    } else if (c === '-' || (c >= '0' && c <= '9')) {
+      if ((problem = number())) return problem;
+    } else {
+      const word = ['true', 'false', 'null'].find((w) => text.startsWith(w, i));
+      if (!word) return fail(`${at()} (expected a value)`);
+      i += word.length;
+    }
+    // After a value: close containers or continue with the next element.
+    for (;;) {
+      ws();
+      const top = stack[stack.length - 1];
+      if (top === undefined) {
+        if (i < n) return fail(`${at()} after the end of the JSON value`);
+        return null;
+      }
+      if (text[i] === ',') {
+        i++;
+        if (top === 'o') {
+          ws();
+          if (text[i] !== '"') return fail(`${at()} (expected a quoted property name)`);
+          if ((problem = string())) return problem;
+          ws();
+          if (text[i] !== ':') return fail(`${at()} (expected ':')`);
+          i++;
+        }
+        continue value;
+      }
+      if ((top === 'a' && text[i] === ']') || (top === 'o' && text[i] === '}')) {
+        i++;
+        stack.pop();
+        continue;
+      }
+      return fail(`${at()} (expected ',' or '${top === 'a' ? ']' : '}'}')`);
+    }
+  }
+}
+
+/** "line L column C (position P): PROBLEM" for a JSON syntax error in `text` (`err` from JSON.parse as a fallback). */
+export function jsonSyntaxError(text: string, err?: unknown): string {
+  const found = jsonErrorOffset(text);
+  const message = err instanceof Error ? err.message : String(err ?? 'invalid JSON');
+  if (!found) return message;
+  const before = text.slice(0, found.offset);
+  const line = before.split('\n').length;
+  const column = found.offset - before.lastIndexOf('\n');
+  return `line ${line} column ${column} (position ${found.offset}): ${found.problem}`;
+}
+
 /** Parses JSON text; a syntax error names the file, line, column and character position. */
 export function parseJsonText(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const match = /position (\d+)/.exec(message);
-    const position = match ? Number(match[1]) : text.length;
-    const before = text.slice(0, position);
-    const line = before.split('\n').length;
-    const column = position - before.lastIndexOf('\n');
-    throw new TraceError(`${file}: malformed JSON at line ${line} column ${column} (position ${position}): ${message}`, file, '$');
+    throw new TraceError(`${file}: malformed JSON at ${jsonSyntaxError(text, err)}`, file, '$');
   }
 }
 

@@ -4,13 +4,31 @@ import type { Backend } from '../backends/types.ts';
 import { traceToNetwork } from './convert.ts';
 import { RESULT_FORMAT, type LoihiTrace, type TraceResult } from './format.ts';
 
+/** Options of {@link runTrace}. */
+export interface RunTraceOptions {
+  /** Called after every chunk of `chunkSteps` steps with the steps done so far (only traces longer than one chunk). */
+  onProgress?: (done: number, total: number) => void;
+  /** Steps per chunk when reporting progress (default 65536). Chunking does not change results. */
+  chunkSteps?: number;
+}
+
 /** Runs the trace's network for its steps, recording every spike and u, v at record_steps. */
-export async function runTrace(trace: LoihiTrace, backend: Backend): Promise<TraceResult> {
+export async function runTrace(trace: LoihiTrace, backend: Backend, options: RunTraceOptions = {}): Promise<TraceResult> {
   const sim = await backend.create(traceToNetwork(trace), {
     recording: { spikes: 'all', state: 'all', stateSteps: trace.record_steps },
   });
   try {
-    await sim.run(trace.steps);
+    const chunk = Math.max(1, Math.floor(options.chunkSteps ?? 65536));
+    if (options.onProgress && trace.steps > chunk) {
+      for (let done = 0; done < trace.steps; ) {
+        const n = Math.min(chunk, trace.steps - done);
+        await sim.run(n);
+        done += n;
+        options.onProgress(done, trace.steps);
+      }
+    } else {
+      await sim.run(trace.steps);
+    }
     const [recording] = await sim.readRecording();
     const result: TraceResult = { spikes: {}, u: {}, v: {} };
     for (const g of trace.groups) {

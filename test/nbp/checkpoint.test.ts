@@ -57,8 +57,8 @@ describe('checkpoints', () => {
     } finally {
       crash.on = false;
     }
-    expect(readdirSync(dir).some((f) => f.endsWith('.tmp'))).toBe(true); // the torn temp file exists...
-    const back = readCheckpoint(dir); // ...but checkpoint.json is the old, complete one
+    expect(readdirSync(dir).some((f) => f.endsWith('.tmp'))).toBe(false); // the torn temp file is removed...
+    const back = readCheckpoint(dir); // ...and checkpoint.json is the old, complete one
     expect(back.progress.samples).toBe(10);
     expect(back.replicas[0]!.weights).toEqual(checkpoint(10).replicas[0]!.weights);
     writeCheckpoint(dir, checkpoint(20));

@@ -78,12 +78,12 @@ describe('synfire train', () => {
     writeFileSync(ofile, JSON.stringify(order));
     for (const semantics of ['loihi', 'numpy'] as const) {
       const dir = runs();
-      expect(await cli(...base(), '--epochs', '2', '--seed', '9', '--semantics', semantics, '--init-weights', wfile, '--order', ofile, '--out', dir)).toBe(0);
+      expect(await cli(...base(), '--epochs', '2', '--seed', '9', '--semantics', semantics, '--init-weights', wfile, '--order', ofile, '--order-subsets', '--out', dir)).toBe(0);
       expect(metrics(dir).map((r) => r.samples)).toEqual([3, 6, 7, 9]);
       // Resuming needs the same --order again, but not --init-weights.
       expect(await cli('train', '--out', dir, '--resume', '--epochs', '2', '--backend', 'cpu', '--threads', '0', '--data-dir', data)).toBe(1);
       expect(err.join('\n')).toMatch(/the run used an --order file .*pass the same --order FILE/);
-      expect(await cli('train', '--out', dir, '--resume', '--order', ofile, '--backend', 'cpu', '--threads', '0', '--data-dir', data)).toBe(0);
+      expect(await cli('train', '--out', dir, '--resume', '--order', ofile, '--order-subsets', '--backend', 'cpu', '--threads', '0', '--data-dir', data)).toBe(0);
       expect(out.join('\n')).toMatch(/Test-set metrics after 9 samples/);
       const pair = parseWeightsJson(readFileSync(wfile, 'utf8'), wfile);
       const w = cloneWeights(weightsFrom(pair.W1, pair.W2));

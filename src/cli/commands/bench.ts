@@ -1,7 +1,7 @@
 /** `synfire bench <name> [--json FILE]`: runs a benchmark family from src/bench/<name>.ts in Node. */
-import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
 import { UsageError } from '../errors.ts';
+import { defineCommand } from '../command.ts';
 import type { BenchResult } from '../../bench/types.ts';
 import { nodeBenchEnv } from '../../bench/env-node.ts';
 import { BENCHMARKS } from '../../bench/suite.ts';
@@ -11,23 +11,29 @@ import { formatBenchTable } from '../../bench/format.ts';
 // One registry for the CLI, bench:check and the browser harness.
 const BENCHES = BENCHMARKS;
 
-export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      json: { type: 'string' },
-      quick: { type: 'boolean' },
-      backend: { type: 'string', multiple: true },
-      param: { type: 'string', multiple: true, short: 'p' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  const name = positionals[0];
-  if (values.help || !name) {
-    console.log(`usage: synfire bench <${Object.keys(BENCHES).join('|')}> [--json FILE] [--quick] [--backend cpu|webgpu]... [-p key=value]...`);
-    return name || values.help ? 0 : 2;
-  }
+const USAGE = `usage: synfire bench <${Object.keys(BENCHES).join('|')}> [--json FILE] [--quick] [--backend cpu|webgpu]... [-p key=value]...`;
+
+export const run = defineCommand({
+  usage: USAGE,
+  options: {
+    json: { type: 'string' },
+    quick: { type: 'boolean' },
+    backend: { type: 'string', multiple: true },
+    param: { type: 'string', multiple: true, short: 'p' },
+  },
+  positionals: [0, 1],
+  positionalsName: 'one benchmark name',
+  async run(values, positionals) {
+    const name = positionals[0];
+    if (!name) {
+      console.log(USAGE);
+      return 2;
+    }
+    return bench(name, values);
+  },
+});
+
+async function bench(name: string, values: { json?: string; quick?: boolean; backend?: string[]; param?: string[] }): Promise<number> {
   const load = BENCHES[name];
   if (!load) throw new UsageError(`unknown benchmark '${name}' (have: ${Object.keys(BENCHES).join(', ')})`);
   let backends: Array<'cpu' | 'webgpu'> | undefined;

@@ -1,13 +1,14 @@
 /** `synfire info`: prints the WebGPU adapter, its limits and its features. */
-import { parseArgs } from 'node:util';
 import { acquireGpu, NoAdapterError } from '../../backends/webgpu/device.ts';
+import { defineCommand } from '../command.ts';
 
-export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
-  if (values.help) {
-    console.log('usage: synfire info [--json]\n\nPrints the WebGPU adapter, whether it is a software fallback, its limits and features.');
-    return 0;
-  }
+export const run = defineCommand({
+  usage: 'usage: synfire info [--json]\n\nPrints the WebGPU adapter, whether it is a software fallback, its limits and features.',
+  options: { json: { type: 'boolean' } },
+  run: info,
+});
+
+async function info(values: { json?: boolean }): Promise<number> {
   let ctx;
   try {
     ctx = await acquireGpu();
@@ -18,8 +19,17 @@ export async function run(argv: string[]): Promise<number> {
     }
     throw err;
   }
+  try {
+    print(ctx, !!values.json);
+  } finally {
+    ctx.destroy();
+  }
+  return 0;
+}
+
+function print(ctx: Awaited<ReturnType<typeof acquireGpu>>, json: boolean): void {
   const s = ctx.summary;
-  if (values.json) {
+  if (json) {
     console.log(JSON.stringify(s, null, 2));
   } else {
     console.log(`adapter:      ${s.vendor} / ${s.architecture} / ${s.device}`);
@@ -31,6 +41,4 @@ export async function run(argv: string[]): Promise<number> {
     console.log('limits:');
     for (const [k, v] of Object.entries(s.limits).sort()) console.log(`  ${k.padEnd(44)} ${v}`);
   }
-  ctx.destroy();
-  return 0;
 }

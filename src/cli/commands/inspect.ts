@@ -1,29 +1,25 @@
 /** `synfire inspect DIR|FILE`: each weight matrix's shape and the SHA-256 of its values (int32 LE, row-major). */
-import { parseArgs } from 'node:util';
-import { UsageError } from '../errors.ts';
+import { defineCommand } from '../command.ts';
 import { loadWeightsSource } from '../../nbp/weights-source.ts';
 import { weightsSha256 } from '../../nbp/checkpoint.ts';
 
-const USAGE = `usage: synfire inspect DIR|FILE [--json]
+const USAGE = `usage: synfire inspect DIR|FILE [--json] [--accept-unverified]
 
   DIR   a training run directory (checkpoint.json: every replica, W1, W2, P, M)
   FILE  a weights JSON file ({"W1", "W2"}, as written by synfire export)
+  --accept-unverified  read a checkpoint written before checksums (format 1)
   SHA-256 is over the values as little-endian int32, row-major: numpy hashlib.sha256(W.astype('<i4').tobytes())`;
 
-export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n${USAGE}`);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (positionals.length !== 1) throw new UsageError(`expected one run directory or weights file\n${USAGE}`);
-  const src = loadWeightsSource(positionals[0]!);
+export const run = defineCommand({
+  usage: USAGE,
+  options: { json: { type: 'boolean' }, 'accept-unverified': { type: 'boolean' } },
+  positionals: [1, 1],
+  positionalsName: 'one run directory or weights file',
+  run: inspect,
+});
+
+async function inspect(values: { json?: boolean; 'accept-unverified'?: boolean }, positionals: string[]): Promise<number> {
+  const src = loadWeightsSource(positionals[0]!, { acceptUnverified: !!values['accept-unverified'] });
   const { nIn, nHid, nOut } = src.shape;
   const dims: Record<string, [number, number]> = { W1: [nIn, nHid], W2: [nHid, nOut], P: [nHid, nOut], M: [nHid, nOut] };
   const names = src.checkpoint ? (['W1', 'W2', 'P', 'M'] as const) : (['W1', 'W2'] as const);

@@ -2,10 +2,10 @@
  * `synfire raster DIR --sample K`: runs training sample K through the 12-phase circuit with the weights of a
  * run's checkpoint and writes every population's spikes, with phase labels, to DIR/raster-sample-K.json.
  */
-import { parseArgs } from 'node:util';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../errors.ts';
+import { choiceOption, defineCommand, intOption, type OptionSpecs, type OptionValues } from '../command.ts';
+import { writeFileAtomic } from '../../nbp/durable.ts';
 import { acquireGpu } from '../../backends/webgpu/device.ts';
 import { loadDataset } from '../../data/load.ts';
 import { DATASETS, type DatasetName } from '../../data/preprocess.ts';
@@ -13,6 +13,7 @@ import { readCheckpoint } from '../../nbp/checkpoint.ts';
 import { recordRaster } from '../../nbp/circuit/raster.ts';
 
 const USAGE = `usage: synfire raster DIR --sample K [--replica R] [--split train|test] [--backend cpu|webgpu] [--data-dir DIR]
+                     [--accept-unverified]
 
   DIR        a training run directory (synfire train --out DIR) holding checkpoint.json
   --sample   index K of the sample in the dataset split (default split: train)
@@ -21,46 +22,26 @@ const USAGE = `usage: synfire raster DIR --sample K [--replica R] [--split train
   Writes DIR/raster-sample-K.json: for each of the 27 populations its spikes as [step, index] with step 0..11 =
   the phase of sample K, the phase labels, the designed phases, and any spike outside them.`;
 
-function nonNegative(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value.trim())) throw new UsageError(`${flag} must be a non-negative integer, got '${value}'`);
-  return Number(value);
-}
+const OPTIONS = {
+  sample: { type: 'string' },
+  replica: { type: 'string' },
+  split: { type: 'string' },
+  backend: { type: 'string' },
+  'data-dir': { type: 'string' },
+  'accept-unverified': { type: 'boolean' },
+} as const satisfies OptionSpecs;
 
-export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        sample: { type: 'string' },
-        replica: { type: 'string' },
-        split: { type: 'string' },
-        backend: { type: 'string' },
-        'data-dir': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n${USAGE}`);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const dir = positionals[0];
-  if (!dir || positionals.length > 1) throw new UsageError(`expected one run directory\n${USAGE}`);
-  const sample = nonNegative(values.sample, '--sample');
+export const run = defineCommand({ usage: USAGE, options: OPTIONS, positionals: [1, 1], positionalsName: 'one run directory', run: raster });
+
+async function raster(values: OptionValues<typeof OPTIONS>, positionals: string[]): Promise<number> {
+  const dir = positionals[0]!;
+  const sample = intOption(values.sample, '--sample', 0);
   if (sample === undefined) throw new UsageError(`--sample K is required\n${USAGE}`);
-  const replica = nonNegative(values.replica, '--replica') ?? 0;
-  const split = values.split ?? 'train';
-  if (split !== 'train' && split !== 'test') throw new UsageError(`--split must be train or test, got '${split}'`);
-  const backend = values.backend ?? 'cpu';
-  if (backend !== 'cpu' && backend !== 'webgpu') throw new UsageError(`--backend must be cpu or webgpu, got '${backend}'`);
+  const replica = intOption(values.replica, '--replica', 0) ?? 0;
+  const split = choiceOption(values.split, '--split', ['train', 'test'] as const) ?? 'train';
+  const backend = choiceOption(values.backend, '--backend', ['cpu', 'webgpu'] as const) ?? 'cpu';
 
-  const ckpt = readCheckpoint(dir);
+  const ckpt = readCheckpoint(dir, { acceptUnverified: !!values['accept-unverified'] });
   if (replica >= ckpt.replicas.length) throw new UsageError(`--replica ${replica} is out of range 0..${ckpt.replicas.length - 1} of ${dir}`);
   const dataset = ckpt.config.dataset as DatasetName;
   if (!(dataset in DATASETS)) throw new Error(`${dir}/checkpoint.json: unknown dataset '${dataset}'`);
@@ -76,7 +57,7 @@ export async function run(argv: string[]): Promise<number> {
       ...(ctx ? { ctx } : {}),
     });
     const file = join(dir, `raster-sample-${sample}.json`);
-    writeFileSync(file, JSON.stringify({ run: dir, checkpointSamples: ckpt.progress.samples, replica, ...raster }) + '\n');
+    writeFileAtomic(file, JSON.stringify({ run: dir, checkpointSamples: ckpt.progress.samples, replica, ...raster }) + '\n');
     const spikes = raster.populations.reduce((n, p) => n + p.spikes.length, 0);
     console.error(`${file}: sample ${sample} (label ${raster.label}) after ${ckpt.progress.samples} training samples: ${spikes} spikes in 12 phases, ` +
       `${raster.violations.length} outside their phases; changed W1 ${raster.changed.W1}, W2 ${raster.changed.W2} synapses`);

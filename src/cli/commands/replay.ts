@@ -3,9 +3,8 @@
  * *.json traces) and compares each with its expected results. Prints one line per trace; exit code 0 only if
  * every trace matches.
  */
-import { readdir, stat, mkdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { getBackend, releaseBackend, type BackendName } from '../../backends/index.ts';
 import type { Backend } from '../../backends/types.ts';
 import { compareResults, describeMismatch } from '../../trace/compare.ts';
@@ -13,6 +12,11 @@ import { TraceError } from '../../trace/json.ts';
 import { readTraceFile } from '../../trace/parse.ts';
 import { runTrace, writeResultFile } from '../../trace/result.ts';
 import { UsageError } from '../errors.ts';
+import { defineCommand } from '../command.ts';
+import { makeRunDir } from '../../nbp/durable.ts';
+
+/** Traces with more steps than this report progress on stderr while they run. */
+const LONG_TRACE = 100_000;
 
 const USAGE = `usage: synfire replay PATH... [--backend cpu|webgpu] [--out DIR]
 
@@ -23,7 +27,24 @@ cannot be read prints its error instead), and a summary on stderr.
 
   --backend NAME  cpu (default) or webgpu
   --out DIR       also write DIR/<name>.result.json (synfire-loihi-result/1) for each trace
+Traces of more than ${LONG_TRACE} steps report their progress on stderr.
 Exit code: 0 if every trace matches, 1 otherwise, 2 for a usage error.`;
+
+/** A progress reporter for one long trace: a line on stderr at most every `everyMs`. */
+function traceProgress(file: string, everyMs = 2000): (done: number, total: number) => void {
+  const t0 = Date.now();
+  let last = t0;
+  const tty = !!process.stderr.isTTY;
+  return (done, total) => {
+    const now = Date.now();
+    if (now - last < everyMs && done < total) return;
+    last = now;
+    const rate = done / Math.max(1e-3, (now - t0) / 1000);
+    const eta = rate > 0 ? Math.round((total - done) / rate) : NaN;
+    const line = `${file}: step ${done}/${total} (${((100 * done) / total).toFixed(1)}%), ${Math.round(rate)} steps/s, ETA ${Number.isFinite(eta) ? `${eta} s` : '-'}`;
+    process.stderr.write(tty ? `\r\x1b[2K${line}${done === total ? '\n' : ''}` : `${line}\n`);
+  };
+}
 
 /** Expands the PATH arguments: files as given, directories to their *.json files in name order. */
 async function traceFiles(paths: string[]): Promise<string[]> {
@@ -50,7 +71,7 @@ async function traceFiles(paths: string[]): Promise<string[]> {
 async function replayOne(file: string, backend: Backend, outDir: string | undefined): Promise<{ line: string; ok: boolean }> {
   try {
     const trace = await readTraceFile(file);
-    const result = await runTrace(trace, backend);
+    const result = await runTrace(trace, backend, trace.steps > LONG_TRACE ? { onProgress: traceProgress(file) } : {});
     if (outDir !== undefined) await writeResultFile(join(outDir, `${basename(file).replace(/\.json$/, '')}.result.json`), trace, result);
     if (!trace.expected) return { line: `${file}: no 'expected' results to compare with`, ok: false };
     const mismatch = compareResults(trace, trace.expected, result);
@@ -63,27 +84,21 @@ async function replayOne(file: string, backend: Backend, outDir: string | undefi
 }
 
 /** Runs the replay command. */
-export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { backend: { type: 'string', default: 'cpu' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (positionals.length === 0) throw new UsageError(`no trace given\n\n${USAGE}`);
-  const backendName = values.backend;
+export const run = defineCommand({
+  usage: USAGE,
+  options: { backend: { type: 'string', default: 'cpu' }, out: { type: 'string' } },
+  positionals: [0, Number.MAX_SAFE_INTEGER],
+  async run(values, positionals) {
+    if (positionals.length === 0) throw new UsageError(`no trace given\n\n${USAGE}`);
+    return replay(values, positionals);
+  },
+});
+
+async function replay(values: { backend?: string; out?: string }, positionals: string[]): Promise<number> {
+  const backendName = values.backend ?? 'cpu';
   if (backendName !== 'cpu' && backendName !== 'webgpu') throw new UsageError(`--backend must be cpu or webgpu, got '${backendName}'`);
   const files = await traceFiles(positionals);
-  if (values.out !== undefined) await mkdir(values.out, { recursive: true });
+  if (values.out !== undefined) makeRunDir(values.out);
   const backend = await getBackend(backendName as BackendName);
   let failures = 0;
   try {

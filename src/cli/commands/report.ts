@@ -1,10 +1,9 @@
 /** `synfire report DIR [--out FILE] [--sample K] [--bench FILE]... [--title TEXT]`: a self-contained HTML report of a run. */
-import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { UsageError } from '../errors.ts';
+import { defineCommand, gitCommit, packageVersion, type OptionSpecs, type OptionValues } from '../command.ts';
 import { loadRunDir } from '../../report/load.ts';
 import { renderReportHtml } from '../../report/html.ts';
 import { bundleForBrowser } from '../../report/bundle.ts';
@@ -21,39 +20,24 @@ const USAGE = `usage: synfire report DIR [--out FILE] [--sample K] [--bench FILE
   --bench    benchmark results (synfire bench --json FILE) for the table; DIR/bench*.json are always read
   --costs    Loihi per-event costs of the estimate: table2 (Davies 2018, default) or sanafe (silicon fit)`;
 
-function gitCommit(): string | null {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return null;
-  }
-}
-
 /** The report's drawing script, bundled from src/report/page.ts (dist/report/page.js in the built package). */
 export async function reportScript(): Promise<string> {
   return bundleForBrowser(fileURLToPath(siblingModule('../../report/page', import.meta.url)), { format: 'iife', minify: true });
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      out: { type: 'string', short: 'o' },
-      sample: { type: 'string' },
-      bench: { type: 'string', multiple: true },
-      title: { type: 'string' },
-      'no-energy': { type: 'boolean' },
-      costs: { type: 'string', default: 'table2' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const dir = positionals[0];
-  if (!dir || positionals.length > 1) throw new UsageError(`expected one run directory\n${USAGE}`);
+const OPTIONS = {
+  out: { type: 'string', short: 'o' },
+  sample: { type: 'string' },
+  bench: { type: 'string', multiple: true },
+  title: { type: 'string' },
+  'no-energy': { type: 'boolean' },
+  costs: { type: 'string', default: 'table2' },
+} as const satisfies OptionSpecs;
+
+export const run = defineCommand({ usage: USAGE, options: OPTIONS, positionals: [1, 1], positionalsName: 'one run directory', run: report });
+
+async function report(values: OptionValues<typeof OPTIONS>, positionals: string[]): Promise<number> {
+  const dir = positionals[0]!;
   let sample: number | undefined;
   if (values.sample !== undefined) {
     sample = Number(values.sample);
@@ -61,12 +45,11 @@ export async function run(argv: string[]): Promise<number> {
   }
   const costs = values.costs === 'table2' ? DAVIES_2018 : values.costs === 'sanafe' ? SANAFE_2025 : undefined;
   if (!costs) throw new UsageError(`--costs must be table2 or sanafe, got '${values.costs}'`);
-  const pkg = (await import('../../../package.json', { with: { type: 'json' } })).default as { version: string };
   const data = await loadRunDir(dir, {
     sample,
     benchFiles: values.bench,
     title: values.title,
-    version: pkg.version,
+    version: packageVersion(),
     commit: gitCommit(),
     histograms: checkpointHistograms,
   });
