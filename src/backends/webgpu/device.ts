@@ -46,6 +46,11 @@ export interface AcquireOptions {
   timestamps?: boolean;
   /** Use this GPU object instead of discovering one (e.g. `navigator.gpu` passed in by a page). */
   gpu?: GPU;
+  /**
+   * Node only: flags for Dawn's `create()` (e.g. 'disable-dawn-features=timestamp_quantization'). They take effect
+   * when the process's GPU object is first created; a later call with other flags throws.
+   */
+  dawnFlags?: string[];
 }
 
 const LIMITS_TO_RAISE = [
@@ -64,9 +69,15 @@ function isNode(): boolean {
 
 // Dawn's GPU object for the life of the process: collecting it crashes Dawn (webgpu-setup.md, gotcha 1).
 let nodeGpu: GPU | undefined;
+let nodeGpuFlags = '';
 
-async function nodeGpuObject(): Promise<GPU> {
-  if (nodeGpu) return nodeGpu;
+async function nodeGpuObject(flags: string[] = []): Promise<GPU> {
+  if (nodeGpu) {
+    if (flags.length && flags.join('\n') !== nodeGpuFlags) {
+      throw new Error(`acquireGpu: Dawn flags [${flags.join(', ')}] asked for after the GPU object was created with [${nodeGpuFlags.split('\n').join(', ')}]`);
+    }
+    return nodeGpu;
+  }
   const env = process.env;
   if (!env.VK_ICD_FILENAMES && !env.VK_DRIVER_FILES && !env.VK_ADD_DRIVER_FILES) {
     const fs = await import('node:fs');
@@ -75,7 +86,8 @@ async function nodeGpuObject(): Promise<GPU> {
   const moduleName = 'webgpu';
   const webgpu = (await import(/* @vite-ignore */ moduleName)) as { create(opts: string[]): GPU; globals: object };
   Object.assign(globalThis, webgpu.globals);
-  nodeGpu = webgpu.create([]);
+  nodeGpu = webgpu.create(flags);
+  nodeGpuFlags = flags.join('\n');
   return nodeGpu;
 }
 
@@ -119,7 +131,7 @@ export async function acquireGpu(options: AcquireOptions = {}): Promise<GpuConte
   const environment: 'node' | 'browser' = options.gpu || !isNode() ? 'browser' : 'node';
   let gpu: GPU | undefined = options.gpu;
   if (!gpu) {
-    if (environment === 'node') gpu = await nodeGpuObject();
+    if (environment === 'node') gpu = await nodeGpuObject(options.dawnFlags);
     else gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
   }
   if (!gpu) throw new NoAdapterError(noAdapterMessage(environment));
