@@ -7,7 +7,6 @@
  * row-major. P (+W2ᵀ copy, w2Tp) and M (−W2ᵀ copy, w2Tm) are kept as nHid×nOut, like W2.
  */
 import type { NbpShape, NbpWeights, Semantics } from './types.ts';
-import { FAITHFUL_PARAMS, keepUpdate, type RemedyParams } from './remedies.ts';
 import { MIXED_8BIT_WEIGHTS } from '../loihi/synapse.ts';
 
 /** Hidden and output units spike iff a > 512 (the gate raises them to half the threshold 1024). */
@@ -79,20 +78,55 @@ export function inferReference(shape: NbpShape, W1: Int32Array, W2: Int32Array, 
 
 const clamp = (v: number, lo: number, hi: number): number => (v < lo ? lo : v > hi ? hi : v);
 
-/** Opt-in remedies for one sample (src/nbp/remedies.ts); omitted = the faithful algorithm. */
-export interface SampleRemedy {
-  params: RemedyParams;
-  /** lr-halve level of this sample (0 = every update applies). */
-  level: number;
-  /** The sample's number in the run (per replica, 0-based): the key of lr-halve's draws. */
-  sampleNo: number;
+/**
+ * The edges of the surrogate-derivative boxes. The faithful algorithm ({@link FAITHFUL_BOX}): d2p iff t ∧ ¬o ∧
+ * (a2 > 0), d2m iff o ∧ ¬t ∧ ¬(a2 > derivHigh), hidden box 0 < a1 ≤ derivHigh. Strategies may move them.
+ */
+export interface DerivativeBox {
+  /** d2p needs a2 <= targetHigh (faithful: 512, i.e. o = 0). */
+  targetHigh: number;
+  /** d2p needs a2 > targetLow (faithful: 0, the box's lower edge o^<). */
+  targetLow: number;
+  /** d2m needs a2 > nonTargetLow (faithful: 512, i.e. o = 1). */
+  nonTargetLow: number;
+  /** The hidden box widens to −hiddenWiden < a1 ≤ derivHigh + hiddenWiden (faithful: 0). */
+  hiddenWiden: number;
 }
 
-/** Whether synapse `index` applies its update (always, without lr-halve). */
-const keeps = (r: SampleRemedy | undefined, index: number): boolean => !r || keepUpdate(r.level, r.sampleNo, index);
+/** The faithful algorithm's box edges. */
+export const FAITHFUL_BOX: Readonly<DerivativeBox> = { targetHigh: BINARY_THRESHOLD, targetLow: 0, nonTargetLow: BINARY_THRESHOLD, hiddenWiden: 0 };
+
+/**
+ * How one sample learns beyond its semantics: the box edges and which synapses apply their ±2 update. Synapse
+ * indices: W2 (and its copies P, M) element j·nOut + k; W1 element nHid·nOut + i·nHid + j.
+ */
+export interface SampleRule {
+  box: Readonly<DerivativeBox>;
+  /** Whether synapse `index` applies its update in this sample; null: every update applies. */
+  keep: ((index: number) => boolean) | null;
+}
+
+/** The faithful algorithm's rule. */
+export const FAITHFUL_RULE: Readonly<SampleRule> = { box: FAITHFUL_BOX, keep: null };
+
+/**
+ * The strategy an engine is given for departures from the faithful algorithm (src/nbp/remedies.ts builds them
+ * from --remedy settings): asked once per training sample, in order, for that sample's rule. Engines and the
+ * reference know only this interface, never individual remedies.
+ */
+export interface LearningStrategy {
+  /** The rule of the next training sample (advances the strategy's per-sample state, e.g. a schedule). */
+  nextSample(): SampleRule;
+}
+
+/** The faithful algorithm as a strategy. */
+export const FAITHFUL_STRATEGY: LearningStrategy = { nextSample: () => FAITHFUL_RULE };
+
+/** Whether synapse `index` applies its update under `rule`. */
+const keeps = (rule: SampleRule, index: number): boolean => rule.keep === null || rule.keep(index);
 
 /** Forward pass with the derivative masks and the ternary output error, common to both semantics. */
-function forwardWithErrors(shape: NbpShape, w: NbpWeights, x: ArrayLike<number>, label: number, c: SemanticsConstants, r: RemedyParams = FAITHFUL_PARAMS) {
+function forwardWithErrors(shape: NbpShape, w: NbpWeights, x: ArrayLike<number>, label: number, c: SemanticsConstants, r: Readonly<DerivativeBox>) {
   const f = inferReference(shape, w.W1, w.W2, x);
   const b = new Uint8Array(shape.nHid);
   for (let j = 0; j < shape.nHid; j++) b[j] = f.a1[j]! > -r.hiddenWiden && !(f.a1[j]! > c.derivHigh + r.hiddenWiden) ? 1 : 0;
@@ -114,11 +148,11 @@ function forwardWithErrors(shape: NbpShape, w: NbpWeights, x: ArrayLike<number>,
  * saturates at [−256, 254] in each phase, P and M are updated on their own so they may drift under saturation.
  * Mutates `w`; x is the sample's nIn inputs (0/1).
  */
-export function trainSampleLoihi(shape: NbpShape, w: NbpWeights, x: ArrayLike<number>, label: number, remedy?: SampleRemedy): SampleTrace {
+export function trainSampleLoihi(shape: NbpShape, w: NbpWeights, x: ArrayLike<number>, label: number, remedy: SampleRule = FAITHFUL_RULE): SampleTrace {
   const { nIn, nHid, nOut } = shape;
   const { wMin, wMax } = SEMANTICS.loihi;
   const step = LEARNING_STEP;
-  const f = forwardWithErrors(shape, w, x, label, SEMANTICS.loihi, remedy?.params);
+  const f = forwardWithErrors(shape, w, x, label, SEMANTICS.loihi, remedy.box);
   const w1Base = nHid * nOut;
   const { h, b, d2p, d2m } = f;
   // Phase 6: h1T sums o(=d2p)·P + oT-(=d2m)·M with the weights before LEARN(5).
@@ -180,11 +214,11 @@ export function trainSampleLoihi(shape: NbpShape, w: NbpWeights, x: ArrayLike<nu
  * 0 < a ≤ 1023; W1 += 2·outer(x, d1) and clip the whole matrix. P and M are set to ±W2 (numpy has no copies).
  * Mutates `w`.
  */
-export function trainSampleNumpy(shape: NbpShape, w: NbpWeights, x: ArrayLike<number>, label: number, remedy?: SampleRemedy): SampleTrace {
+export function trainSampleNumpy(shape: NbpShape, w: NbpWeights, x: ArrayLike<number>, label: number, remedy: SampleRule = FAITHFUL_RULE): SampleTrace {
   const { nIn, nHid, nOut } = shape;
   const { wMin, wMax } = SEMANTICS.numpy;
   const step = LEARNING_STEP;
-  const f = forwardWithErrors(shape, w, x, label, SEMANTICS.numpy, remedy?.params);
+  const f = forwardWithErrors(shape, w, x, label, SEMANTICS.numpy, remedy.box);
   const w1Base = nHid * nOut;
   const { h, b, d2p, d2m } = f;
   for (let j = 0; j < nHid; j++) {
@@ -218,7 +252,10 @@ export function trainSampleNumpy(shape: NbpShape, w: NbpWeights, x: ArrayLike<nu
   return { a1: f.a1, h, a2: f.a2, o: f.o, d2p, d2m, d1p, d1m };
 }
 
-/** One training sample in the given semantics (the per-sample reference every engine is tested against). */
-export function trainSampleReference(semantics: Semantics, shape: NbpShape, w: NbpWeights, x: ArrayLike<number>, label: number, remedy?: SampleRemedy): SampleTrace {
+/**
+ * One training sample in the given semantics (the per-sample reference every engine is tested against), under
+ * `remedy` (a {@link LearningStrategy}'s rule for this sample; default: the faithful algorithm).
+ */
+export function trainSampleReference(semantics: Semantics, shape: NbpShape, w: NbpWeights, x: ArrayLike<number>, label: number, remedy: SampleRule = FAITHFUL_RULE): SampleTrace {
   return semantics === 'loihi' ? trainSampleLoihi(shape, w, x, label, remedy) : trainSampleNumpy(shape, w, x, label, remedy);
 }

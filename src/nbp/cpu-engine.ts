@@ -13,10 +13,9 @@
  */
 import type { NbpShape, NbpWeights, Semantics } from './types.ts';
 import type { ActiveLists } from '../data/preprocess.ts';
-import { BINARY_THRESHOLD, LEARNING_STEP, SEMANTICS } from './algorithm.ts';
+import { BINARY_THRESHOLD, FAITHFUL_STRATEGY, LEARNING_STEP, SEMANTICS, type DerivativeBox, type LearningStrategy, type SemanticsConstants } from './algorithm.ts';
 import { MIXED_8BIT_WEIGHTS } from '../loihi/synapse.ts';
 import { countSample, emptyCounts, type MetricCounts } from './metrics.ts';
-import { FAITHFUL_PARAMS, keepUpdate, lrLevel, type RemedyParams } from './remedies.ts';
 import { instantiateKernels, kernelLayout, type KernelExports, type KernelLayout } from './wasm/kernels.ts';
 
 /** The weight range every engine accepts (Loihi's 8-bit mixed-sign weights, src/loihi/synapse.ts). */
@@ -56,24 +55,25 @@ export class CpuReplicaEngine {
   private readonly a2: Int32Array;
   private readonly d2pList: Int32Array;
   private readonly d2mList: Int32Array;
+  /** Output errors of the current sample: d2pList[0..np), d2mList[0..nm). */
+  private np = 0;
+  private nm = 0;
   private numpyNeedsClip = false;
+  private readonly c: SemanticsConstants;
   /** Samples trained since creation, and those that changed weights (for benchmarks). */
   trained = 0;
   updated = 0;
 
-  /** Remedy thresholds (FAITHFUL_PARAMS when none) and lr-halve's sample clock (see ./remedies.ts). */
-  private readonly rp: RemedyParams;
-  private sampleNo: number;
-  private readonly trainSize: number;
-
+  /**
+   * `strategy` gives each training sample its rule (box edges, update filter): the faithful algorithm by default,
+   * remedies via remedyStrategy (./remedies.ts). One strategy per replica: it keeps the replica's sample clock.
+   */
   constructor(
     readonly shape: NbpShape,
     readonly semantics: Semantics,
-    remedy?: { params: RemedyParams; samplesDone: number; trainSize: number },
+    private readonly strategy: LearningStrategy = FAITHFUL_STRATEGY,
   ) {
-    this.rp = remedy?.params ?? FAITHFUL_PARAMS;
-    this.sampleNo = remedy?.samplesDone ?? 0;
-    this.trainSize = remedy?.trainSize ?? 1;
+    this.c = SEMANTICS[semantics];
     this.layout = kernelLayout(shape.nIn, shape.nHid, shape.nOut);
     this.k = instantiateKernels(this.layout, shape.nHid);
     const buf = this.k.memory.buffer;
@@ -156,128 +156,175 @@ export class CpuReplicaEngine {
 
   /** Trains online on the samples `order` (indices into `lists`/`labels`), in order. */
   train(order: ArrayLike<number>, lists: ActiveLists, labels: Uint8Array): void {
-    const { nHid, nOut } = this.shape;
-    const c = SEMANTICS[this.semantics];
-    const hi = c.derivHigh;
-    const loihi = this.semantics === 'loihi';
-    const a1 = this.a1v;
-    const a2 = this.a2;
-    const W2 = this.W2, P = this.P, M = this.M;
-    const hList = this.hList, d2pList = this.d2pList, d2mList = this.d2mList, d1List = this.d1List;
-    const dp = this.dpv, dm = this.dmv, mark = this.blockMark, blocks = this.blocksv;
-    const { wMin, wMax } = c;
-    const op = this.layout.nOutPad;
-    const step = LEARNING_STEP;
-    const { targetHigh, targetLow, nonTargetLow } = this.rp;
-    const hLow = -this.rp.hiddenWiden || 0, hHigh = hi + this.rp.hiddenWiden;
     for (let n = 0; n < order.length; n++) {
       const s = order[n]!;
-      const count = this.forwardA1(lists, s);
-      const nh = this.forwardHidden();
-      const label = labels[s]!;
-      const sampleNo = this.sampleNo++;
-      const level = lrLevel(this.rp, sampleNo, this.trainSize);
-      let np = 0, nm = 0;
-      // Faithful: d2p = t ∧ ¬o ∧ (a > 0), d2m = o ∧ ¬t ∧ ¬(a > hi); remedies move the edges (./remedies.ts).
-      for (let k = 0; k < nOut; k++) {
-        const a = a2[k]!;
-        if (k === label) {
-          if (!(a > targetHigh) && a > targetLow) d2pList[np++] = k;
-        } else if (a > nonTargetLow && !(a > hi)) d2mList[nm++] = k;
-      }
-      this.trained++;
-      if (np === 0 && nm === 0) {
-        if (this.numpyNeedsClip) this.clipAllNumpy();
-        continue;
-      }
-      this.updated++;
-      // d1 lanes: loihi from P, M before the sample; numpy from W2 after its update.
-      if (!loihi) {
-        this.updateW2Numpy(nh, np, nm, level, sampleNo);
-        if (this.numpyNeedsClip) this.clipMatrix(W2);
-      }
-      let nd = 0;
-      for (let j = 0; j < nHid; j++) {
-        const v = a1[j]!;
-        if (v <= hLow || v > hHigh) continue;
-        const r = j * op;
-        if (loihi) {
-          let s6 = 0, s10 = 0;
-          for (let q = 0; q < np; q++) {
-            const e = r + d2pList[q]!;
-            s6 += P[e]!;
-            s10 += M[e]!;
-          }
-          for (let q = 0; q < nm; q++) {
-            const e = r + d2mList[q]!;
-            s6 += M[e]!;
-            s10 += P[e]!;
-          }
-          if (s6 > 0 || s10 > 0) {
-            if (s6 > 0) dp[j] = step;
-            if (s10 > 0) dm[j] = -step;
-            d1List[nd++] = j;
-          }
-        } else {
-          let sum = 0;
-          for (let q = 0; q < np; q++) sum += W2[r + d2pList[q]!]!;
-          for (let q = 0; q < nm; q++) sum -= W2[r + d2mList[q]!]!;
-          if (sum !== 0) {
-            dp[j] = sum > 0 ? step : -step;
-            d1List[nd++] = j;
-          }
-        }
-      }
-      if (loihi) {
-        for (let q = 0; q < nh; q++) {
-          const r = hList[q]! * op;
-          const rl = hList[q]! * nOut;
-          for (let t = 0; t < np; t++) {
-            const e = r + d2pList[t]!;
-            if (level && !keepUpdate(level, sampleNo, rl + d2pList[t]!)) continue;
-            let v = W2[e]! + step;
-            W2[e] = v > wMax ? wMax : v;
-            v = P[e]! + step;
-            P[e] = v > wMax ? wMax : v;
-            v = M[e]! - step;
-            M[e] = v < wMin ? wMin : v;
-          }
-          for (let t = 0; t < nm; t++) {
-            const e = r + d2mList[t]!;
-            if (level && !keepUpdate(level, sampleNo, rl + d2mList[t]!)) continue;
-            let v = W2[e]! - step;
-            W2[e] = v < wMin ? wMin : v;
-            v = P[e]! - step;
-            P[e] = v < wMin ? wMin : v;
-            v = M[e]! + step;
-            M[e] = v > wMax ? wMax : v;
-          }
-        }
-      }
-      if (nd > 0) {
-        let nb = 0;
-        for (let q = 0; q < nd; q++) {
-          const blk = d1List[q]! >> 3;
-          if (!mark[blk]) {
-            mark[blk] = 1;
-            blocks[nb++] = blk * 16;
-          }
-        }
-        if (level) this.updateW1Kept(lists, s, nd, level, sampleNo, wMin, wMax);
-        else this.k.update(this.layout.rows, count, this.layout.blocks, nb, this.layout.dp, this.layout.dm, wMin, wMax);
-        for (let q = 0; q < nd; q++) {
-          const j = d1List[q]!;
-          dp[j] = 0;
-          dm[j] = 0;
-          mark[j >> 3] = 0;
-        }
-      }
-      if (this.numpyNeedsClip) this.clipAllNumpy();
+      this.trainSample(s, lists, labels[s]!);
     }
   }
 
-  /** numpy: W2 += 2·outer(h, d2p − d2m), clipped to ±254 (the rest of W2 is already inside after the first sample). */
-  private updateW2Numpy(nh: number, np: number, nm: number, level = 0, sampleNo = 0): void {
+  /** One online training sample s under the strategy's rule for it. */
+  private trainSample(s: number, lists: ActiveLists, label: number): void {
+    const count = this.forwardA1(lists, s);
+    const nh = this.forwardHidden();
+    const rule = this.strategy.nextSample();
+    this.outputErrors(label, rule.box);
+    this.trained++;
+    if (this.np === 0 && this.nm === 0) {
+      if (this.numpyNeedsClip) this.clipAllNumpy();
+      return;
+    }
+    this.updated++;
+    const keep = rule.keep;
+    let nd: number;
+    if (this.semantics === 'loihi') {
+      // d1 lanes from P and M before the sample (phases 6 and 10), then phases 5 and 9 on W2, P and M.
+      nd = this.hiddenErrorsLoihi(rule.box);
+      this.updateW2Loihi(nh, keep);
+    } else {
+      // numpy: W2 first, then d1 through the updated W2.
+      this.updateW2Numpy(nh, keep);
+      if (this.numpyNeedsClip) this.clipMatrix(this.W2);
+      nd = this.hiddenErrorsNumpy(rule.box);
+    }
+    if (nd > 0) this.updateW1(lists, s, count, nd, keep);
+    if (this.numpyNeedsClip) this.clipAllNumpy();
+  }
+
+  /** d2p/d2m lists of the sample: faithful d2p = t ∧ ¬o ∧ (a > 0), d2m = o ∧ ¬t ∧ ¬(a > derivHigh); `box` moves the edges. */
+  private outputErrors(label: number, box: Readonly<DerivativeBox>): void {
+    const nOut = this.shape.nOut;
+    const a2 = this.a2, d2pList = this.d2pList, d2mList = this.d2mList;
+    const hi = this.c.derivHigh;
+    const { targetHigh, targetLow, nonTargetLow } = box;
+    let np = 0, nm = 0;
+    for (let k = 0; k < nOut; k++) {
+      const a = a2[k]!;
+      if (k === label) {
+        if (!(a > targetHigh) && a > targetLow) d2pList[np++] = k;
+      } else if (a > nonTargetLow && !(a > hi)) d2mList[nm++] = k;
+    }
+    this.np = np;
+    this.nm = nm;
+  }
+
+  /** loihi: hidden units in the box whose phase-6 (P·d2p + M·d2m) or phase-10 (M·d2p + P·d2m) sum is positive get dp = +2 / dm = −2; returns how many (in d1List). */
+  private hiddenErrorsLoihi(box: Readonly<DerivativeBox>): number {
+    const nHid = this.shape.nHid;
+    const a1 = this.a1v, P = this.P, M = this.M, dp = this.dpv, dm = this.dmv;
+    const d2pList = this.d2pList, d2mList = this.d2mList, d1List = this.d1List;
+    const np = this.np, nm = this.nm;
+    const op = this.layout.nOutPad;
+    const step = LEARNING_STEP;
+    const hLow = -box.hiddenWiden || 0, hHigh = this.c.derivHigh + box.hiddenWiden;
+    let nd = 0;
+    for (let j = 0; j < nHid; j++) {
+      const v = a1[j]!;
+      if (v <= hLow || v > hHigh) continue;
+      const r = j * op;
+      let s6 = 0, s10 = 0;
+      for (let q = 0; q < np; q++) {
+        const e = r + d2pList[q]!;
+        s6 += P[e]!;
+        s10 += M[e]!;
+      }
+      for (let q = 0; q < nm; q++) {
+        const e = r + d2mList[q]!;
+        s6 += M[e]!;
+        s10 += P[e]!;
+      }
+      if (s6 > 0 || s10 > 0) {
+        if (s6 > 0) dp[j] = step;
+        if (s10 > 0) dm[j] = -step;
+        d1List[nd++] = j;
+      }
+    }
+    return nd;
+  }
+
+  /** numpy: hidden units in the box with a nonzero (d2p − d2m)·W2ᵀ get dp = ±2 by its sign; returns how many (in d1List). */
+  private hiddenErrorsNumpy(box: Readonly<DerivativeBox>): number {
+    const nHid = this.shape.nHid;
+    const a1 = this.a1v, W2 = this.W2, dp = this.dpv;
+    const d2pList = this.d2pList, d2mList = this.d2mList, d1List = this.d1List;
+    const np = this.np, nm = this.nm;
+    const op = this.layout.nOutPad;
+    const step = LEARNING_STEP;
+    const hLow = -box.hiddenWiden || 0, hHigh = this.c.derivHigh + box.hiddenWiden;
+    let nd = 0;
+    for (let j = 0; j < nHid; j++) {
+      const v = a1[j]!;
+      if (v <= hLow || v > hHigh) continue;
+      const r = j * op;
+      let sum = 0;
+      for (let q = 0; q < np; q++) sum += W2[r + d2pList[q]!]!;
+      for (let q = 0; q < nm; q++) sum -= W2[r + d2mList[q]!]!;
+      if (sum !== 0) {
+        dp[j] = sum > 0 ? step : -step;
+        d1List[nd++] = j;
+      }
+    }
+    return nd;
+  }
+
+  /** loihi phases 5 and 9: W2 and P move by ±2 on (h, d2p) / (h, d2m), M the other way, each saturating; `keep` filters synapses. */
+  private updateW2Loihi(nh: number, keep: ((index: number) => boolean) | null): void {
+    const nOut = this.shape.nOut;
+    const W2 = this.W2, P = this.P, M = this.M, hList = this.hList, d2pList = this.d2pList, d2mList = this.d2mList;
+    const np = this.np, nm = this.nm;
+    const op = this.layout.nOutPad;
+    const step = LEARNING_STEP;
+    const { wMin, wMax } = this.c;
+    for (let q = 0; q < nh; q++) {
+      const r = hList[q]! * op;
+      const rl = hList[q]! * nOut;
+      for (let t = 0; t < np; t++) {
+        const e = r + d2pList[t]!;
+        if (keep !== null && !keep(rl + d2pList[t]!)) continue;
+        let v = W2[e]! + step;
+        W2[e] = v > wMax ? wMax : v;
+        v = P[e]! + step;
+        P[e] = v > wMax ? wMax : v;
+        v = M[e]! - step;
+        M[e] = v < wMin ? wMin : v;
+      }
+      for (let t = 0; t < nm; t++) {
+        const e = r + d2mList[t]!;
+        if (keep !== null && !keep(rl + d2mList[t]!)) continue;
+        let v = W2[e]! - step;
+        W2[e] = v < wMin ? wMin : v;
+        v = P[e]! - step;
+        P[e] = v < wMin ? wMin : v;
+        v = M[e]! + step;
+        M[e] = v > wMax ? wMax : v;
+      }
+    }
+  }
+
+  /** W1 += dp/dm on (active inputs, d1 lanes) with saturation: the wasm kernel, or plain JS when `keep` filters synapses. */
+  private updateW1(lists: ActiveLists, s: number, count: number, nd: number, keep: ((index: number) => boolean) | null): void {
+    const dp = this.dpv, dm = this.dmv, mark = this.blockMark, blocks = this.blocksv, d1List = this.d1List;
+    const { wMin, wMax } = this.c;
+    let nb = 0;
+    for (let q = 0; q < nd; q++) {
+      const blk = d1List[q]! >> 3;
+      if (!mark[blk]) {
+        mark[blk] = 1;
+        blocks[nb++] = blk * 16;
+      }
+    }
+    if (keep !== null) this.updateW1Kept(lists, s, nd, keep, wMin, wMax);
+    else this.k.update(this.layout.rows, count, this.layout.blocks, nb, this.layout.dp, this.layout.dm, wMin, wMax);
+    for (let q = 0; q < nd; q++) {
+      const j = d1List[q]!;
+      dp[j] = 0;
+      dm[j] = 0;
+      mark[j >> 3] = 0;
+    }
+  }
+
+  /** numpy: W2 += 2·outer(h, d2p − d2m), clipped to ±254 (the rest of W2 is already inside after the first sample); `keep` filters synapses. */
+  private updateW2Numpy(nh: number, keep: ((index: number) => boolean) | null): void {
+    const np = this.np, nm = this.nm;
     const op = this.layout.nOutPad;
     const nOut = this.shape.nOut;
     const { wMin, wMax } = SEMANTICS.numpy;
@@ -287,21 +334,21 @@ export class CpuReplicaEngine {
       const rl = this.hList[q]! * nOut;
       for (let t = 0; t < np; t++) {
         const e = r + this.d2pList[t]!;
-        if (level && !keepUpdate(level, sampleNo, rl + this.d2pList[t]!)) continue;
+        if (keep !== null && !keep(rl + this.d2pList[t]!)) continue;
         const v = W2[e]! + LEARNING_STEP;
         W2[e] = v > wMax ? wMax : v;
       }
       for (let t = 0; t < nm; t++) {
         const e = r + this.d2mList[t]!;
-        if (level && !keepUpdate(level, sampleNo, rl + this.d2mList[t]!)) continue;
+        if (keep !== null && !keep(rl + this.d2mList[t]!)) continue;
         const v = W2[e]! - LEARNING_STEP;
         W2[e] = v < wMin ? wMin : v;
       }
     }
   }
 
-  /** lr-halve: the W1 update of phases 7/11 in plain JS, each synapse (i, j) applying it only if kept (./remedies.ts). */
-  private updateW1Kept(lists: ActiveLists, s: number, nd: number, level: number, sampleNo: number, wMin: number, wMax: number): void {
+  /** The W1 update of phases 7/11 in plain JS, each synapse (i, j) applying it only if `keep` says so. */
+  private updateW1Kept(lists: ActiveLists, s: number, nd: number, keep: (index: number) => boolean, wMin: number, wMax: number): void {
     const { nHid, nOut } = this.shape;
     const pad = this.layout.nHidPad;
     const w1 = this.w1, dp = this.dpv, dm = this.dmv, d1 = this.d1List, idx = lists.indices;
@@ -310,7 +357,7 @@ export class CpuReplicaEngine {
       const i = idx[p]!;
       for (let q = 0; q < nd; q++) {
         const j = d1[q]!;
-        if (!keepUpdate(level, sampleNo, base + i * nHid + j)) continue;
+        if (!keep(base + i * nHid + j)) continue;
         let v = w1[i * pad + j]! + dp[j]!;
         v = v < wMin ? wMin : v > wMax ? wMax : v;
         v += dm[j]!;

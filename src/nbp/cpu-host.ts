@@ -6,16 +6,10 @@ import type { ActiveLists } from '../data/preprocess.ts';
 import type { NbpShape, NbpWeights, Semantics } from './types.ts';
 import { CpuReplicaEngine } from './cpu-engine.ts';
 import { addCounts, emptyCounts, type MetricCounts } from './metrics.ts';
-import type { RemedyParams } from './remedies.ts';
+import { remedyStrategy, type RemedySpec } from './remedies.ts';
 
 /** What a host's training engines need for opt-in remedies (./remedies.ts); absent = faithful. */
-export interface HostRemedy {
-  params: RemedyParams;
-  /** Samples per replica already trained (lr-halve's clock continues across --resume). */
-  samplesDone: number;
-  /** Training-set size (lr-halve's epoch length). */
-  trainSize: number;
-}
+export type HostRemedy = RemedySpec;
 
 /** One evaluation job: a replica held by this host (id) or explicit weights, on samples [start, end). */
 export interface EvalJob {
@@ -62,7 +56,7 @@ export class ReplicaHost {
         this.train = { lists: req.lists, labels: req.labels };
         return null;
       case 'add': {
-        const e = new CpuReplicaEngine(this.need(), this.semantics, this.remedy);
+        const e = new CpuReplicaEngine(this.need(), this.semantics, this.remedy ? remedyStrategy(this.remedy) : undefined);
         e.setWeights(req.weights);
         this.engines.set(req.id, e);
         return null;

@@ -1,12 +1,15 @@
 /**
  * Accuracy remedies: opt-in departures from the faithful algorithm (issue item 7). THIS FILE IS THE SINGLE PLACE
- * REMEDIES ARE DEFINED. Each entry documents what it changes; the per-sample reference in ./algorithm.ts and every
- * engine read the validated settings from FusedTrainerOptions.remedies. With no remedies (the default) every engine
+ * REMEDIES ARE DEFINED. Each entry documents what it changes. The per-sample reference (./algorithm.ts) and the
+ * CPU engine know no remedy: they take a LearningStrategy (./algorithm.ts), which {@link remedyStrategy} builds
+ * here from the validated settings of FusedTrainerOptions.remedies. With no remedies (the default) every engine
  * computes exactly the semantics chosen by --semantics.
  *
- * Adding one: add an entry to REMEDIES, implement it in the reference (algorithm.ts) and in each engine, and test
- * engine = reference with it switched on. `synfire train --remedy NAME[=VALUE]` reaches it with no CLI change.
+ * Adding one: add an entry to REMEDIES and express it in {@link remedyParams} / {@link remedyStrategy} (box edges
+ * or a per-sample update filter), and test engine = reference with it switched on. A remedy that needs a new kind
+ * of hook extends SampleRule in ./algorithm.ts. `synfire train --remedy NAME[=VALUE]` reaches it with no CLI change.
  */
+import { FAITHFUL_BOX, type DerivativeBox, type LearningStrategy, type SampleRule } from './algorithm.ts';
 
 /** How a remedy is switched on and what values it takes. */
 export interface RemedyDefinition {
@@ -73,22 +76,41 @@ export const REMEDIES: Readonly<Record<string, RemedyDefinition>> = {
   },
 };
 
-/** Remedy settings turned into the numbers the per-sample algorithm uses (the faithful values when off). */
-export interface RemedyParams {
-  /** d2p needs a2 <= targetHigh (faithful: 512, i.e. o = 0). */
-  targetHigh: number;
-  /** d2p needs a2 > targetLow (faithful: 0, the box's lower edge o^<). */
-  targetLow: number;
-  /** d2m needs a2 > nonTargetLow (faithful: 512, i.e. o = 1). */
-  nonTargetLow: number;
+/** Remedy settings turned into numbers (the faithful values when off): the derivative-box edges and lr-halve. */
+export interface RemedyParams extends DerivativeBox {
   /** Epochs per halving of the update probability; 0 = off (every update applies). */
   lrHalveEpochs: number;
-  /** The hidden box widens to −hiddenWiden < a1 ≤ derivHigh + hiddenWiden (faithful: 0). */
-  hiddenWiden: number;
 }
 
 /** The faithful algorithm's values. */
-export const FAITHFUL_PARAMS: Readonly<RemedyParams> = { targetHigh: 512, targetLow: 0, nonTargetLow: 512, lrHalveEpochs: 0, hiddenWiden: 0 };
+export const FAITHFUL_PARAMS: Readonly<RemedyParams> = { ...FAITHFUL_BOX, lrHalveEpochs: 0 };
+
+/** What a replica's engine needs to run remedies: plain data, so it crosses to worker threads. */
+export interface RemedySpec {
+  params: RemedyParams;
+  /** Samples per replica already trained (lr-halve's clock continues across --resume). */
+  samplesDone: number;
+  /** Training-set size (lr-halve's epoch length). */
+  trainSize: number;
+}
+
+/**
+ * The learning strategy of one replica under remedies: the box edges of `params`, and lr-halve's update filter
+ * keyed by the sample's number in the run (samplesDone, samplesDone + 1, ... in training order).
+ */
+export function remedyStrategy(spec: RemedySpec): LearningStrategy {
+  const { params, trainSize } = spec;
+  const box: DerivativeBox = { targetHigh: params.targetHigh, targetLow: params.targetLow, nonTargetLow: params.nonTargetLow, hiddenWiden: params.hiddenWiden };
+  const allApply: SampleRule = { box, keep: null };
+  let sampleNo = spec.samplesDone;
+  return {
+    nextSample(): SampleRule {
+      const n = sampleNo++;
+      const level = lrLevel(params, n, trainSize);
+      return level === 0 ? allApply : { box, keep: (index) => keepUpdate(level, n, index) };
+    },
+  };
+}
 
 /** The per-sample parameters of validated settings. */
 export function remedyParams(settings: RemedySettings | undefined): RemedyParams {

@@ -2,13 +2,13 @@ import { describe, expect, it, vi } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cloneWeights, trainSampleLoihi, trainSampleNumpy, trainSampleReference, weightsFrom, type SampleRemedy } from '../../src/nbp/algorithm.ts';
+import { cloneWeights, trainSampleLoihi, trainSampleNumpy, trainSampleReference, weightsFrom } from '../../src/nbp/algorithm.ts';
 import { CpuReplicaEngine } from '../../src/nbp/cpu-engine.ts';
 import { createCpuFusedTrainer } from '../../src/nbp/fused-cpu.ts';
 import { readCheckpoint, writeCheckpoint } from '../../src/nbp/checkpoint.ts';
 import { Xoshiro128 } from '../../src/nbp/prng.ts';
 import { activeLists } from '../../src/data/preprocess.ts';
-import { FAITHFUL_PARAMS, keepUpdate, lrLevel, parseRemedyArgs, remedyParams, type RemedySettings } from '../../src/nbp/remedies.ts';
+import { FAITHFUL_PARAMS, keepUpdate, lrLevel, parseRemedyArgs, remedyParams, remedyStrategy, type RemedySettings } from '../../src/nbp/remedies.ts';
 import type { EncodedDataset, NbpShape, NbpWeights, Semantics } from '../../src/nbp/types.ts';
 import { main } from '../../src/cli/main.ts';
 import { writeSyntheticDataDir } from '../data/fixtures.ts';
@@ -39,18 +39,16 @@ function randomCase(seed: number) {
 
 function referenceRun(semantics: Semantics, shape: NbpShape, w0: NbpWeights, data: EncodedDataset, order: Uint32Array, settings: RemedySettings | undefined, start = 0): NbpWeights {
   const w = cloneWeights(w0);
-  const params = remedyParams(settings);
+  const strategy = settings ? remedyStrategy({ params: remedyParams(settings), samplesDone: start, trainSize: data.n }) : undefined;
   for (let n = 0; n < order.length; n++) {
     const s = order[n]!;
-    const sampleNo = start + n;
-    const remedy: SampleRemedy | undefined = settings ? { params, sampleNo, level: lrLevel(params, sampleNo, data.n) } : undefined;
-    trainSampleReference(semantics, shape, w, data.x.subarray(s * data.nIn, (s + 1) * data.nIn), data.labels[s]!, remedy);
+    trainSampleReference(semantics, shape, w, data.x.subarray(s * data.nIn, (s + 1) * data.nIn), data.labels[s]!, strategy?.nextSample());
   }
   return w;
 }
 
 function engineRun(semantics: Semantics, shape: NbpShape, w0: NbpWeights, data: EncodedDataset, order: Uint32Array, settings: RemedySettings | undefined): NbpWeights {
-  const e = new CpuReplicaEngine(shape, semantics, settings ? { params: remedyParams(settings), samplesDone: 0, trainSize: data.n } : undefined);
+  const e = new CpuReplicaEngine(shape, semantics, settings ? remedyStrategy({ params: remedyParams(settings), samplesDone: 0, trainSize: data.n }) : undefined);
   e.setWeights(w0);
   const lists = activeLists(data);
   for (let i = 0; i < order.length; i += 97) e.train(order.subarray(i, i + 97), lists, data.labels);
@@ -87,10 +85,10 @@ describe('remedies change the per-sample algorithm as documented', () => {
       expect(col(faithful, 0)).toEqual([-60, -60, -60, -60, -60]);
       const fixed = cloneWeights(w);
       const p = remedyParams({ 'output-floor': 512 });
-      expect(arr(train(shape, fixed, X, 0, { params: p, level: 0, sampleNo: 0 }).d2p)).toEqual([1, 0]);
+      expect(arr(train(shape, fixed, X, 0, { box: p, keep: null }).d2p)).toEqual([1, 0]);
       expect(col(fixed, 0)).toEqual([-58, -58, -58, -58, -58]);
       // Below the floor it stays dead.
-      expect(arr(train(shape, cloneWeights(w), X, 0, { params: remedyParams({ 'output-floor': 200 }), level: 0, sampleNo: 0 }).d2p)).toEqual([0, 0]);
+      expect(arr(train(shape, cloneWeights(w), X, 0, { box: remedyParams({ 'output-floor': 200 }), keep: null }).d2p)).toEqual([0, 0]);
     }
   });
   it('margin: a correct but weak target (a2 = 600) and a weak non-target (a2 = 400) learn only with a margin', () => {
@@ -99,25 +97,25 @@ describe('remedies change the per-sample algorithm as documented', () => {
     const t0 = trainSampleLoihi(shape, faithful, X, 0);
     expect([arr(t0.d2p), arr(t0.d2m)]).toEqual([[0, 0], [0, 0]]);
     const m = cloneWeights(w);
-    const t1 = trainSampleLoihi(shape, m, X, 0, { params: remedyParams({ margin: 256 }), level: 0, sampleNo: 0 });
+    const t1 = trainSampleLoihi(shape, m, X, 0, { box: remedyParams({ margin: 256 }), keep: null });
     expect([arr(t1.d2p), arr(t1.d2m)]).toEqual([[1, 0], [0, 1]]);
     expect([col(m, 0), col(m, 1)]).toEqual([[122, 122, 122, 122, 122], [78, 78, 78, 78, 78]]);
   });
   it('target-margin: a target at a2 = 1100 still learns with target-margin=1024 but not with margin=512', () => {
     const { shape, w } = oneHidden([1100, 0]);
-    const r = (settings: RemedySettings) => arr(trainSampleLoihi(shape, cloneWeights(w), X, 0, { params: remedyParams(settings), level: 0, sampleNo: 0 }).d2p);
+    const r = (settings: RemedySettings) => arr(trainSampleLoihi(shape, cloneWeights(w), X, 0, { box: remedyParams(settings), keep: null }).d2p);
     expect(r({ margin: 512 })).toEqual([0, 0]);
     expect(r({ margin: 512, 'target-margin': 1024 })).toEqual([1, 0]);
   });
   it('nontarget-margin: a non-target at a2 = -100 learns with nontarget-margin=768 but not with margin=512', () => {
     const { shape, w } = oneHidden([2000 / 2, -100]);
-    const r = (settings: RemedySettings) => arr(trainSampleLoihi(shape, cloneWeights(w), X, 0, { params: remedyParams(settings), level: 0, sampleNo: 0 }).d2m);
+    const r = (settings: RemedySettings) => arr(trainSampleLoihi(shape, cloneWeights(w), X, 0, { box: remedyParams(settings), keep: null }).d2m);
     expect(r({ margin: 512 })).toEqual([0, 0]);
     expect(r({ margin: 512, 'nontarget-margin': 768 })).toEqual([0, 1]);
   });
   it('margin respects the box: a non-target above 1024 and a target above 512+margin get no error', () => {
     const { shape, w } = oneHidden([900, 1100]);
-    const t = trainSampleLoihi(shape, cloneWeights(w), X, 0, { params: remedyParams({ margin: 256 }), level: 0, sampleNo: 0 });
+    const t = trainSampleLoihi(shape, cloneWeights(w), X, 0, { box: remedyParams({ margin: 256 }), keep: null });
     expect([arr(t.d2p), arr(t.d2m)]).toEqual([[0, 0], [0, 0]]);
   });
   it('hidden-box: a hidden unit with a1 = -100 (outside the box) learns only when the box is widened', () => {
@@ -125,11 +123,11 @@ describe('remedies change the per-sample algorithm as documented', () => {
     const w = weightsFrom(Int32Array.from([-50, -50]), Int32Array.from([100, 0])); // a1 = -100, h = 0, a2 = 0
     // h = 0 gives a2 = 0, so the target (class 0) needs a small output floor to get d2p; s6 = P[0,0] = 100 > 0.
     const p = remedyParams({ 'output-floor': 10 });
-    const t0 = trainSampleLoihi(shape, cloneWeights(w), [1, 1], 0, { params: p, level: 0, sampleNo: 0 });
+    const t0 = trainSampleLoihi(shape, cloneWeights(w), [1, 1], 0, { box: p, keep: null });
     expect(arr(t0.d2p)).toEqual([1, 0]);
     expect(arr(t0.d1p)).toEqual([0]);
     const wide = cloneWeights(w);
-    const t1 = trainSampleLoihi(shape, wide, [1, 1], 0, { params: remedyParams({ 'output-floor': 10, 'hidden-box': 200 }), level: 0, sampleNo: 0 });
+    const t1 = trainSampleLoihi(shape, wide, [1, 1], 0, { box: remedyParams({ 'output-floor': 10, 'hidden-box': 200 }), keep: null });
     expect(arr(t1.d1p)).toEqual([1]);
     expect(arr(wide.W1)).toEqual([-48, -48]);
   });
