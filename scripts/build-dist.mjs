@@ -19,13 +19,22 @@ try {
 }
 
 const problems = [];
-// Files that are loaded by path at run time rather than imported (see src/modules.ts).
-for (const f of ['index.js', 'index.d.ts', 'browser.js', 'browser.d.ts', 'cli/main.js', 'nbp/cpu-worker.js', 'report/page.js']) {
+const walk = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+// The entry points, and every module loaded as a file at run time: siblingModule('./x', import.meta.url) in a source
+// (src/modules.ts: worker entries, the report page) needs the compiled ./x.js beside the compiled caller.
+for (const f of ['index.js', 'index.d.ts', 'browser.js', 'browser.d.ts', 'cli/main.js']) {
   if (!existsSync(join(dist, f))) problems.push(`dist/${f} is missing`);
+}
+const src = join(root, 'src');
+const sibling = /^(?!\s*(?:\*|\/\/)).*siblingModule\(\s*'([^']+)'\s*,\s*import\.meta\.url\s*\)/gm;
+for (const file of walk(src).filter((f) => f.endsWith('.ts'))) {
+  for (const m of readFileSync(file, 'utf8').matchAll(sibling)) {
+    const target = join(dist, relative(src, dirname(file)), `${m[1]}.js`);
+    if (!existsSync(target)) problems.push(`${relative(root, file)} loads '${m[1]}', but ${relative(root, target)} is missing`);
+  }
 }
 // A relative import that still names a .ts file would fail in plain Node (comment lines are skipped).
 const tsImport = /^(?!\s*(?:\*|\/\/)).*(?:from\s+|import\s*\(\s*)['"](\.{1,2}\/[^'"]*\.ts)['"]/gm;
-const walk = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
 for (const file of walk(dist).filter((f) => f.endsWith('.js'))) {
   for (const m of readFileSync(file, 'utf8').matchAll(tsImport)) problems.push(`${relative(root, file)} imports '${m[1]}'`);
 }
