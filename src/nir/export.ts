@@ -22,9 +22,11 @@ function arr(data: ArrayLike<number>, shape: number[] = [data.length]): NirArray
   return { shape, data: Float64Array.from(data) };
 }
 
-function dense(p: Projection, preSize: number, postSize: number): { weights: Float64Array; delays: Int32Array } {
+/** Dense weights (u change per spike) and delays; `present` marks the synapses a sparse projection has. */
+function dense(p: Projection, preSize: number, postSize: number): { weights: Float64Array; delays: Int32Array; present: Uint8Array } {
   const weights = new Float64Array(postSize * preSize);
   const delays = new Int32Array(postSize * preSize);
+  const present = new Uint8Array(postSize * preSize).fill(p.synapses.kind === 'dense' ? 1 : 0);
   const syn = p.synapses;
   const delayOf = (i: number): number => (typeof syn.delays === 'number' ? syn.delays : syn.delays[i]!);
   if (syn.kind === 'dense') {
@@ -37,9 +39,10 @@ function dense(p: Projection, preSize: number, postSize: number): { weights: Flo
       const i = syn.post[k]! * preSize + syn.pre[k]!;
       weights[i] = weightEffect(syn.weights[k]!, p.signMode, p.numWeightBits, p.weightExp);
       delays[i] = delayOf(k);
+      present[i] = 1;
     }
   }
-  return { weights, delays };
+  return { weights, delays, present };
 }
 
 /** Builds the NIR graph of a network; `notes` lists what only the extension keeps. */
@@ -124,7 +127,7 @@ export function exportNir(network: Network & { meta?: { dt?: number } }, options
     const postSize = sizeOf.get(p.to)!;
     const toGroup = network.groups.find((g) => g.name === p.to)!;
     const scale = toGroup.vth > 0 ? toGroup.vth * 2 ** VTH_SHIFT : 1;
-    const { weights, delays } = dense(p, preSize, postSize);
+    const { weights, delays, present } = dense(p, preSize, postSize);
     const nodeName = fresh(p.name);
     const syn = p.synapses;
     const ext: Array<[string, H5Group | H5Dataset | undefined]> = [
@@ -149,11 +152,15 @@ export function exportNir(network: Network & { meta?: { dt?: number } }, options
     }
     nodes.set(nodeName, { type: 'Linear', params: new Map([['weight', arr(weights.map((w) => w / scale), [postSize, preSize])]]), synfire: group(ext) });
     // A delay that depends only on the source neuron is a NIR Delay node before the Linear node.
-    let perPre: Float64Array | undefined = new Float64Array(preSize);
-    for (let j = 0; j < preSize && perPre; j++) {
-      perPre[j] = delays[j]!;
-      for (let i = 1; i < postSize; i++) if (delays[i * preSize + j] !== delays[j]) perPre = undefined;
+    let perPre: Float64Array | undefined = new Float64Array(preSize).fill(-1);
+    for (let k = 0; k < delays.length && perPre; k++) {
+      if (!present[k]) continue;
+      const j = k % preSize;
+      if (perPre[j] === -1) perPre[j] = delays[k]!;
+      else if (perPre[j] !== delays[k]) perPre = undefined;
     }
+    // A source neuron without synapses takes the first delay found (it never delivers anything).
+    if (perPre) perPre = perPre.map((d, _j, all) => (d === -1 ? (all.find((x) => x !== -1) ?? 0) : d));
     if (perPre && perPre.some((d) => d !== 0)) {
       const delayName = fresh(`${p.name}.delay`);
       nodes.set(delayName, { type: 'Delay', params: new Map([['delay', arr(perPre.map((d) => d * dt))]]) });
