@@ -138,8 +138,18 @@ function strategyFor(choice: StrategyChoice | undefined, name: string): Strategy
   return choice[name];
 }
 
-/** Lays out a validated network for the WebGPU kernels. */
-export function layoutNetwork(network: Network, recording?: RecordingOptions, strategies?: StrategyChoice): GpuLayout {
+/** The neuron index space: compartments of all groups, then source neurons. */
+interface Populations {
+  groups: PopulationLayout[];
+  sources: PopulationLayout[];
+  /** Groups, then sources (the pre-group index of the tables). */
+  all: PopulationLayout[];
+  byName: Map<string, PopulationLayout>;
+  N: number;
+  Npre: number;
+}
+
+function layoutPopulations(network: Network): Populations {
   let start = 0;
   const groups = network.groups.map((g): PopulationLayout => {
     const layout = { name: g.name, start, size: g.size, isSource: false };
@@ -152,17 +162,26 @@ export function layoutNetwork(network: Network, recording?: RecordingOptions, st
     start += s.size;
     return layout;
   });
-  const Npre = start;
-  const populations = [...groups, ...sources];
-  const byName = new Map(populations.map((p) => [p.name, p]));
-  const popIndex = new Map(populations.map((p, i) => [p.name, i]));
+  const all = [...groups, ...sources];
+  return { groups, sources, all, byName: new Map(all.map((p) => [p.name, p])), N, Npre: start };
+}
+
+/** Synapse storage of every projection, in projection order, with the sizes it implies. */
+interface ProjectionStorage {
+  projections: ProjectionLayout[];
+  wTotal: number;
+  maxDelay: number;
+  scratchSize: number;
+  /** Per projection: its scratch base (weight_exp < 0), else -1. */
+  scratchBase: number[];
+}
+
+function layoutProjections(network: Network, byName: Map<string, PopulationLayout>, strategies: StrategyChoice | undefined): ProjectionStorage {
   if (typeof strategies === 'object') {
     for (const name of Object.keys(strategies)) {
       if (!network.projections.some((p) => p.name === name)) throw new RangeError(`strategy given for unknown projection '${name}'`);
     }
   }
-
-  // Synapse storage, in projection order.
   let wTotal = 0;
   let maxDelay = 0;
   let scratchSize = 0;
@@ -196,37 +215,56 @@ export function layoutNetwork(network: Network, recording?: RecordingOptions, st
     wTotal += stored.length;
     return layout;
   });
-  let ringSize = 1;
-  while (ringSize < maxDelay + 1) ringSize *= 2;
+  return { projections, wTotal, maxDelay, scratchSize, scratchBase };
+}
 
-  // Tables: neurons, pre-groups, scratch entries, segments (contiguous per pre-group), learning items, CSR.
+/** Where each part of the tables starts: neurons, pre-groups, scratch entries, segments, learning items, CSR. */
+interface TablePlan {
+  offsets: GpuLayout['offsets'];
+  csrOff: number;
+  length: number;
+  /** Projection indices in segment order (contiguous per pre-group, then projection order). */
+  segOrder: number[];
+  /** Projections learned by full scan (learn.wgsl), in segment order. */
+  learnProjections: number[];
+}
+
+function planTables(network: Network, pops: Populations, projections: ProjectionLayout[]): TablePlan {
+  const popIndex = new Map(pops.all.map((p, i) => [p.name, i]));
   const segOrder = projections.map((_, i) => i).sort((a, b) => popIndex.get(projections[a]!.pre.name)! - popIndex.get(projections[b]!.pre.name)! || a - b);
   const negCount = network.projections.filter((p) => p.weightExp < 0).length;
   const learnProjections = segOrder.filter((i) => projections[i]!.learnMode === 2);
   const neuronOff = 0;
-  const groupOff = neuronOff + 2 * Npre;
-  const negOff = groupOff + GROUP_STRIDE * populations.length;
+  const groupOff = neuronOff + 2 * pops.Npre;
+  const negOff = groupOff + GROUP_STRIDE * pops.all.length;
   const segOff = negOff + NEG_STRIDE * negCount;
   const learnOff = segOff + SEG_STRIDE * projections.length;
   let csrWords = 0;
   for (const p of projections) if (p.stored.rowStart) csrWords += p.stored.rowStart.length + p.stored.target!.length;
   const csrOff = learnOff + 2 * learnProjections.length;
-  const tables = new Int32Array(Math.max(4, csrOff + csrWords));
+  return { offsets: { neuronOff, groupOff, negOff, segOff, learnOff }, csrOff, length: Math.max(4, csrOff + csrWords), segOrder, learnProjections };
+}
 
+/** Per neuron: [bias, pre-group index]. */
+function writeNeurons(tables: Int32Array, network: Network, pops: Populations, off: number): void {
   network.groups.forEach((g, gi) => {
-    const base = groups[gi]!.start;
+    const base = pops.groups[gi]!.start;
     for (let i = 0; i < g.size; i++) {
-      tables[neuronOff + 2 * (base + i)] = biasValue(g.biasMant[i]!, g.biasExp);
-      tables[neuronOff + 2 * (base + i) + 1] = gi;
+      tables[off + 2 * (base + i)] = biasValue(g.biasMant[i]!, g.biasExp);
+      tables[off + 2 * (base + i) + 1] = gi;
     }
   });
-  sources.forEach((s, si) => {
-    for (let i = 0; i < s.size; i++) tables[neuronOff + 2 * (s.start + i) + 1] = groups.length + si;
+  pops.sources.forEach((s, si) => {
+    for (let i = 0; i < s.size; i++) tables[off + 2 * (s.start + i) + 1] = pops.groups.length + si;
   });
+}
 
-  const rec = resolveRecording(recording, groups, byName);
+/** Per pre-group: the GROUP fields, its weight_exp < 0 scratch entries (as target) and its segment range. */
+function writeGroups(tables: Int32Array, network: Network, pops: Populations, storage: ProjectionStorage, plan: TablePlan, rec: RecordingLayout): void {
+  const { groupOff, negOff } = plan.offsets;
+  const { projections, scratchBase } = storage;
   let negAt = 0;
-  populations.forEach((pop, pi) => {
+  pops.all.forEach((pop, pi) => {
     const gb = groupOff + pi * GROUP_STRIDE;
     tables[gb + GROUP.start] = pop.start;
     tables[gb + GROUP.size] = pop.size;
@@ -252,13 +290,18 @@ export function layoutNetwork(network: Network, recording?: RecordingOptions, st
       });
       tables[gb + GROUP.negCount] = negAt - tables[gb + GROUP.negStart]!;
     }
-    const first = segOrder.findIndex((i) => projections[i]!.pre === pop);
+    const first = plan.segOrder.findIndex((i) => projections[i]!.pre === pop);
     tables[gb + GROUP.segStart] = first < 0 ? 0 : first;
-    tables[gb + GROUP.segCount] = segOrder.filter((i) => projections[i]!.pre === pop).length;
+    tables[gb + GROUP.segCount] = plan.segOrder.filter((i) => projections[i]!.pre === pop).length;
   });
+}
 
-  let csrAt = csrOff;
-  segOrder.forEach((pi, k) => {
+/** Per segment (projection, in segment order): the SEG fields, its CSR rows and its learning rule. */
+function writeSegments(tables: Int32Array, pops: Populations, storage: ProjectionStorage, plan: TablePlan): void {
+  const { segOff } = plan.offsets;
+  const { projections, scratchBase } = storage;
+  let csrAt = plan.csrOff;
+  plan.segOrder.forEach((pi, k) => {
     const p = projections[pi]!;
     const d = p.description;
     const sb = segOff + k * SEG_STRIDE;
@@ -285,20 +328,41 @@ export function layoutNetwork(network: Network, recording?: RecordingOptions, st
       tables[sb + SEG.wMin] = bounds.wMin;
       tables[sb + SEG.wMax] = bounds.wMax;
       if (d.learning.reward !== undefined) {
-        const reward = byName.get(d.learning.reward)!;
+        const reward = pops.byName.get(d.learning.reward)!;
         tables[sb + SEG.rewardStart] = reward.start;
         tables[sb + SEG.rewardCount] = reward.size;
       }
       tables.set(rule.table, sb + SEG.dw);
     }
   });
+}
 
+/** Full-scan learning items: [segment, first item] per projection; returns the item count (pre neurons). */
+function writeLearnItems(tables: Int32Array, projections: ProjectionLayout[], plan: TablePlan): number {
   let learnItems = 0;
-  learnProjections.forEach((pi, k) => {
-    tables[learnOff + 2 * k] = segOrder.indexOf(pi);
-    tables[learnOff + 2 * k + 1] = learnItems;
+  plan.learnProjections.forEach((pi, k) => {
+    tables[plan.offsets.learnOff + 2 * k] = plan.segOrder.indexOf(pi);
+    tables[plan.offsets.learnOff + 2 * k + 1] = learnItems;
     learnItems += projections[pi]!.pre.size;
   });
+  return learnItems;
+}
+
+/** Lays out a validated network for the WebGPU kernels. */
+export function layoutNetwork(network: Network, recording?: RecordingOptions, strategies?: StrategyChoice): GpuLayout {
+  const pops = layoutPopulations(network);
+  const storage = layoutProjections(network, pops.byName, strategies);
+  const { projections, wTotal } = storage;
+  let ringSize = 1;
+  while (ringSize < storage.maxDelay + 1) ringSize *= 2;
+
+  const plan = planTables(network, pops, projections);
+  const tables = new Int32Array(plan.length);
+  writeNeurons(tables, network, pops, plan.offsets.neuronOff);
+  const rec = resolveRecording(recording, pops.groups, pops.byName);
+  writeGroups(tables, network, pops, storage, plan, rec);
+  writeSegments(tables, pops, storage, plan);
+  const learnItems = writeLearnItems(tables, projections, plan);
 
   let shared = 0;
   let storedSynapses = 0;
@@ -307,20 +371,20 @@ export function layoutNetwork(network: Network, recording?: RecordingOptions, st
     storedSynapses += p.stored.length;
   }
   return {
-    groups,
-    sources,
-    byName,
-    N,
-    Npre,
-    sourceNeurons: Npre - N,
+    groups: pops.groups,
+    sources: pops.sources,
+    byName: pops.byName,
+    N: pops.N,
+    Npre: pops.Npre,
+    sourceNeurons: pops.Npre - pops.N,
     projections,
     projectionByName: new Map(projections.map((p) => [p.name, p])),
     ringSize,
-    scratchSize,
+    scratchSize: storage.scratchSize,
     wTotal,
     tables,
-    offsets: { neuronOff, groupOff, negOff, segOff, learnOff },
-    learnSegs: learnProjections.length,
+    offsets: plan.offsets,
+    learnSegs: plan.learnProjections.length,
     learnItems,
     hasEventLearning: projections.some((p) => p.learnMode === 1),
     hasSynapses: projections.length > 0,
