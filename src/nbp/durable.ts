@@ -79,7 +79,7 @@ export function writeFileAtomic(final: string, data: string | Uint8Array, io: Du
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   const dir = dirname(final);
   const tmp = join(dir, `.${basename(final)}.${process.pid}.tmp`);
-  const what = `${final}: not written, the previous file is kept`;
+  const what = `${final}: not written (any previous version is kept unchanged)`;
   let fd: number;
   try {
     fd = io.openSync(tmp, 'w', 0o644);

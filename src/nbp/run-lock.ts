@@ -75,7 +75,16 @@ export function lockRunDir(dir: string, log: (line: string) => void = () => {}):
   const file = join(dir, LOCK_FILE);
   const me: LockHolder = { pid: process.pid, hostname: hostname(), started: new Date().toISOString(), command: process.argv.slice(1).join(' ') };
   const tmp = join(dir, `${LOCK_FILE}.${process.pid}.tmp`);
-  writeFileSync(tmp, JSON.stringify(me) + '\n');
+  try {
+    writeFileSync(tmp, JSON.stringify(me) + '\n');
+  } catch (err) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // never created
+    }
+    throw new Error(`${file}: cannot create the run lock (${(err as Error).message})`);
+  }
   try {
     for (let attempt = 0; ; attempt++) {
       try {

@@ -1,0 +1,52 @@
+/** Shared helpers of the reliability tests: temp run directories, a small data set, the CLI with captured output. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { vi } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+import { ROOT } from '../paths.ts';
+
+/** A fresh temporary directory. */
+export const tempDir = (prefix = 'synfire-rel-') => mkdtempSync(join(tmpdir(), prefix));
+
+/** What a CLI call printed. */
+export interface CliResult {
+  rc: number;
+  out: string;
+  err: string;
+}
+
+/** Runs the CLI in-process, capturing console output and stderr writes. */
+export async function cli(...args: string[]): Promise<CliResult> {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => {
+    err.push(String(chunk));
+    return true;
+  });
+  try {
+    const rc = await main(args);
+    return { rc, out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    vi.restoreAllMocks();
+  }
+}
+
+/** Train options on the CPU engine with a synthetic data directory. */
+export const trainArgs = (data: string) => ['train', '--dataset', 'mnist', '--data-dir', data, '--backend', 'cpu', '--threads', '0'];
+
+/** Runs the real `synfire` binary (bin/synfire.mjs) in a child process. */
+export function spawnCli(args: string[], options: { closeStdout?: boolean } = {}): Promise<{ rc: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/synfire.mjs'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    if (options.closeStdout) child.stdout.destroy();
+    else child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (rc) => done({ rc, stdout, stderr }));
+  });
+}
