@@ -5,7 +5,7 @@
  * strings as strings.
  */
 import { resolve } from 'node:path';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 
 /** A dataset: its shape (empty for a scalar) and its values, flattened in row-major order. */
 export interface H5Dataset {
@@ -69,10 +69,29 @@ function readGroup(m: H5Module, group: InstanceType<H5Module['Group']>, path: st
   return { kind: 'group', children };
 }
 
+const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/** Whether the file has the HDF5 signature at offset 0, 512, 1024, 2048, ... (HDF5's superblock search). */
+function hasHdf5Signature(path: string): boolean {
+  const size = statSync(path).size;
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(8);
+    for (let offset = 0; offset + 8 <= size; offset = offset === 0 ? 512 : offset * 2) {
+      if (readSync(fd, buf, 0, 8, offset) === 8 && SIGNATURE.every((b, i) => buf[i] === b)) return true;
+    }
+    return false;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Reads a whole HDF5 file. Errors name the file. */
 export async function readHdf5(file: string): Promise<H5Group> {
   const path = resolve(file);
   if (!existsSync(path)) throw new Error(`${file}: no such file`);
+  // h5wasm prints HDF5's diagnostics instead of throwing on a non-HDF5 file: check the signature first.
+  if (!hasHdf5Signature(path)) throw new Error(`${file}: not a readable HDF5 file (no HDF5 signature)`);
   const m = await h5();
   let f: InstanceType<H5Module['File']>;
   try {
