@@ -23,7 +23,7 @@ export const REFUSED_NIR_TYPES: Record<string, string> = {
   Flatten: 'reshaping nodes are not supported',
   Scale: 'elementwise scaling between nodes is not supported',
   Threshold: 'a stateless threshold has no Loihi compartment equivalent',
-  IF: 'non-leaky neurons are not mapped (Loihi couples input gain and leak differently)',
+  IF: 'non-leaky neurons are not mapped (would need dv = 0 and an input gain without dt/tau)',
   I: 'integrators without a threshold do not spike',
   LI: 'leaky integrators without a threshold do not spike',
   CubaLI: 'leaky integrators without a threshold do not spike',
