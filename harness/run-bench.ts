@@ -67,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(`bench:browser: --timeout must be a positive number of seconds, got '${values.timeout}'`);
     return 2;
   }
-  let backends: Array<'cpu' | 'webgpu'> | undefined;
+  let backends: Array<'cpu' | 'webgpu' | 'wasm'> | undefined;
   let params: Record<string, string>;
   try {
     backends = parseBenchBackends(values.backend);

@@ -34,7 +34,7 @@ export interface CrossRatioRule {
 export interface CounterRule {
   benchmark: string;
   metric: MetricName;
-  backend?: 'cpu' | 'webgpu';
+  backend?: 'cpu' | 'webgpu' | 'wasm';
   /** String fields of `extra` that identify a configuration. */
   extraKeys?: string[];
   tolerance?: number;
@@ -101,7 +101,7 @@ export function deriveChecks(results: readonly BenchResult[], ratios: readonly R
       const numerator = selectorFor(top, keys, rule.ignoreSizes);
       // The denominator is the same configuration with the axis switched.
       const denominator: ResultSelector = structuredClone(numerator);
-      if (rule.axis === 'backend') denominator.backend = rule.denominator as 'cpu' | 'webgpu';
+      if (rule.axis === 'backend') denominator.backend = rule.denominator as 'cpu' | 'webgpu' | 'wasm';
       else denominator.extra = { ...denominator.extra, [axisKey[0]!]: rule.denominator };
       const bottoms = results.filter((r) => r !== top && describeSelector(selectorFor(r, keys, rule.ignoreSizes)) === describeSelector(denominator));
       if (bottoms.length !== 1) continue;

@@ -82,7 +82,8 @@ export async function benchCircuit(env: BenchEnv, options: CircuitBenchOptions =
   const replicas = param(options, 'circuit-replicas', 1);
   const perRun = param(options, 'circuit-per-run', 64);
   const results: BenchResult[] = [];
-  for (const backend of options.backends ?? ['cpu', 'webgpu']) {
+  // The circuit engine runs on the cpu and webgpu backends (a --backend wasm of `bench core` is skipped here).
+  for (const backend of (options.backends ?? ['cpu', 'webgpu']).filter((b): b is 'cpu' | 'webgpu' => b !== 'wasm')) {
     const slow = backend === 'webgpu';
     const samples = param(options, 'circuit-samples', quick ? (slow ? 16 : 48) : slow ? 96 : 480);
     const evalN = param(options, 'circuit-eval', quick ? (slow ? 64 : 256) : slow ? 512 : 2000);

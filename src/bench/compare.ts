@@ -22,7 +22,7 @@ export type MetricName =
 /** Picks one result: every given field must match (sizes and extra: the listed keys only). */
 export interface ResultSelector {
   benchmark: string;
-  backend?: 'cpu' | 'webgpu';
+  backend?: 'cpu' | 'webgpu' | 'wasm';
   environment?: 'node' | 'browser';
   sizes?: Record<string, number>;
   extra?: Record<string, string | number>;
@@ -62,7 +62,7 @@ export type BaselineCheck = RatioCheck | CounterCheck;
 export interface SuiteEntry {
   name: string;
   quick?: boolean;
-  backends?: Array<'cpu' | 'webgpu'>;
+  backends?: Array<'cpu' | 'webgpu' | 'wasm'>;
   params?: Record<string, string>;
 }
 

@@ -1,8 +1,8 @@
 /**
  * `synfire bench core`: the engine on a Vogels–Abbott style random CUBA network (core-network.ts) at 4,000 and
- * 100,000 neurons (quick: 1,000 and 4,000), on the CPU and WebGPU backends in one run. Reports neuron-steps/s,
+ * 100,000 neurons (quick: 1,000 and 4,000), on the CPU oracle, the wasm engine and WebGPU in one run. Reports neuron-steps/s,
  * synaptic events/s, µs per step, dispatches and submits per step, bytes per synapse, compile ms and GPU time
- * (timestamp queries, null without them), and the webgpu/cpu speed ratio. Both backends must produce the same
+ * (timestamp queries, null without them), and the webgpu/cpu and wasm/cpu speed ratios. All backends must produce the same
  * spikes (checked spike by spike); otherwise the benchmark fails. Environment-neutral.
  * Params: sizes=4000,100000  steps=N (default 1000 up to 10,000 neurons, else 200)  warmup=50  stepsPerSubmit=64  seed=1
  */
@@ -11,6 +11,7 @@ import { coreNetwork } from './core-network.ts';
 import { createGpuTimer } from '../backends/webgpu/gpu-timer.ts';
 import { createCpuBackend } from '../backends/cpu/index.ts';
 import { createWebgpuBackend } from '../backends/webgpu/index.ts';
+import { createWasmBackend } from '../backends/wasm/index.ts';
 import type { Network } from '../network/types.ts';
 import type { Simulation } from '../backends/types.ts';
 
@@ -45,7 +46,7 @@ async function spikeLists(sim: Simulation, network: Network): Promise<Array<[num
 }
 
 async function measure(
-  backendName: 'cpu' | 'webgpu',
+  backendName: 'cpu' | 'webgpu' | 'wasm',
   network: Network,
   sizes: Record<string, number>,
   counts: { steps: number; warmup: number; stepsPerSubmit: number },
@@ -65,6 +66,8 @@ async function measure(
     gpu = { compileMs: () => webgpu.pipelines.compileMs, timerRead: () => timer.read(), destroy: () => timer.destroy() };
     const s = ctx.summary;
     adapter = [s.vendor, s.architecture, s.device].filter(Boolean).join(' / ') || s.description || 'unknown';
+  } else if (backendName === 'wasm') {
+    backend = createWasmBackend();
   } else {
     backend = createCpuBackend();
   }
@@ -117,21 +120,21 @@ async function measure(
 }
 
 /** Describes the first difference between two backends' spikes, or returns null. */
-function spikeDifference(a: Array<[number, number]>[], b: Array<[number, number]>[], groups: string[]): string | null {
+function spikeDifference(a: Array<[number, number]>[], b: Array<[number, number]>[], groups: string[], other = 'webgpu'): string | null {
   for (let g = 0; g < groups.length; g++) {
     const [x, y] = [a[g]!, b[g]!];
-    if (x.length !== y.length) return `group '${groups[g]}': cpu ${x.length} spikes, webgpu ${y.length}`;
+    if (x.length !== y.length) return `group '${groups[g]}': cpu ${x.length} spikes, ${other} ${y.length}`;
     const i = x.findIndex(([s, k], n) => s !== y[n]![0] || k !== y[n]![1]);
-    if (i >= 0) return `group '${groups[g]}': spike #${i} cpu [${x[i]}] webgpu [${y[i]}]`;
+    if (i >= 0) return `group '${groups[g]}': spike #${i} cpu [${x[i]}] ${other} [${y[i]}]`;
   }
   return null;
 }
 
 const core: BenchDefinition = {
   name: 'core',
-  description: 'random CUBA network (80% exc / 20% inh, 80 synapses per neuron): neuron-steps/s and synaptic events/s, cpu vs webgpu',
+  description: 'random CUBA network (80% exc / 20% inh, 80 synapses per neuron): neuron-steps/s and synaptic events/s, cpu vs wasm vs webgpu',
   async run(options, env) {
-    const backends = options.backends ?? ['cpu', 'webgpu'];
+    const backends = options.backends ?? ['cpu', 'wasm', 'webgpu'];
     const seed = intParam(options.params, 'seed', 1);
     const warmup = intParam(options.params, 'warmup', options.quick ? 20 : 50);
     const stepsPerSubmit = intParam(options.params, 'stepsPerSubmit', 64);
@@ -149,6 +152,12 @@ const core: BenchDefinition = {
         const diff = spikeDifference(cpu.spikes, webgpu.spikes, network.groups.map((g) => g.name));
         if (diff) throw new Error(`bench core (${neurons} neurons): the backends disagree: ${diff}`);
         webgpu.result.extra!.speedRatio = webgpu.neuronStepsPerS / cpu.neuronStepsPerS;
+      }
+      const wasm = measured.get('wasm');
+      if (cpu && wasm) {
+        const diff = spikeDifference(cpu.spikes, wasm.spikes, network.groups.map((g) => g.name), 'wasm');
+        if (diff) throw new Error(`bench core (${neurons} neurons): the backends disagree: ${diff}`);
+        wasm.result.extra!.speedRatio = wasm.neuronStepsPerS / cpu.neuronStepsPerS;
       }
       for (const m of measured.values()) results.push(m.result);
     }

@@ -5,10 +5,10 @@ export class BenchOptionError extends Error {
   override name = 'BenchOptionError';
 }
 
-/** Checks repeated `--backend` values (cpu or webgpu). */
-export function parseBenchBackends(values: readonly string[] | undefined): Array<'cpu' | 'webgpu'> | undefined {
+/** Checks repeated `--backend` values (cpu, webgpu or wasm). */
+export function parseBenchBackends(values: readonly string[] | undefined): Array<'cpu' | 'webgpu' | 'wasm'> | undefined {
   return values?.map((b) => {
-    if (b !== 'cpu' && b !== 'webgpu') throw new BenchOptionError(`--backend must be cpu or webgpu, got '${b}'`);
+    if (b !== 'cpu' && b !== 'webgpu' && b !== 'wasm') throw new BenchOptionError(`--backend must be cpu, webgpu or wasm, got '${b}'`);
     return b;
   });
 }

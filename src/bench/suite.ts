@@ -25,6 +25,7 @@ export const DEFAULT_SUITE: SuiteEntry[] = [
 /** Ratios within one run that `bench:check` watches (higher is better). */
 export const RATIO_RULES: RatioRule[] = [
   { benchmark: 'core', metric: 'neuronStepsPerS', axis: 'backend', numerator: 'webgpu', denominator: 'cpu' },
+  { benchmark: 'core', metric: 'neuronStepsPerS', axis: 'backend', numerator: 'wasm', denominator: 'cpu' },
   // bench nbp trains fewer samples on a software adapter than on the CPU in the same run, so `samples` may differ.
   { benchmark: 'nbp', metric: 'samplesPerS', axis: 'backend', numerator: 'webgpu', denominator: 'cpu', extraKeys: ['phase'], ignoreSizes: ['samples'] },
 ];

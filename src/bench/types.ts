@@ -9,7 +9,7 @@ export interface BenchResult {
   benchmark: string;
   /** The sizes that define the configuration, e.g. { neurons: 100000, synapsesPerNeuron: 80 }. */
   sizes: Record<string, number>;
-  backend: 'cpu' | 'webgpu';
+  backend: 'cpu' | 'webgpu' | 'wasm';
   environment: 'node' | 'browser';
   /** Adapter description for WebGPU results ("vendor / architecture / device"), null for the CPU. */
   adapter: string | null;
@@ -46,7 +46,7 @@ export interface BenchOptions {
   /** Smaller sizes and fewer repetitions (for smoke runs and tests). */
   quick?: boolean;
   /** Backends to measure (default both). */
-  backends?: Array<'cpu' | 'webgpu'>;
+  backends?: Array<'cpu' | 'webgpu' | 'wasm'>;
   /** Benchmark-specific parameters, e.g. { sizes: '4000,100000' }. */
   params?: Record<string, string>;
 }

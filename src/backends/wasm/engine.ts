@@ -21,7 +21,7 @@ import { thresholdValue, biasValue, updateCurrent, updateVoltage } from '../../l
 import { learningBounds } from '../../network/validate.ts';
 import type { Network, Projection } from '../../network/types.ts';
 import type { RecordingOptions } from '../types.ts';
-import { instantiateKernels, type KernelExports } from './kernels.ts';
+import { instantiateKernels, PACK_MAX_OFFSET, PACK_WEIGHT_BIAS, PACK_WEIGHT_BITS, type KernelExports } from './kernels.ts';
 
 const align16 = (n: number): number => (n + 15) & ~15;
 const pad4 = (n: number): number => (n + 3) & ~3;
@@ -82,8 +82,14 @@ interface Plan {
   postSize: number;
   rewardPopulation: number;
   structure: Structure;
-  /** Stored weights (i16) per local replica: byte addresses. */
+  /** Stored weights (i16) per local replica: byte addresses (non-plastic replicas share one until written apart). */
   weightPtr: number[];
+  /**
+   * Non-plastic, weight exponent >= 0 and ring offsets below 2^23: delivery reads packed words (offset and weight,
+   * ./kernels.ts), one array per distinct weight array (packedPtr[r] goes with weightPtr[r]).
+   */
+  packed: boolean;
+  packedPtr: number[];
   /** e < 0: group sums, touched list and ring offset of each (delay, post) cell; `cells` of each. */
   sumPtr: number;
   touchedPtr: number;
@@ -222,6 +228,8 @@ export class WasmEngine {
         rewardPopulation: reward === undefined ? -1 : this.sourceByName.get(reward)!.population,
         structure: undefined as unknown as Structure,
         weightPtr: [],
+        packed: !plastic && p.weightExp >= 0 && (maxDelay + 1) * C <= PACK_MAX_OFFSET + 1,
+        packedPtr: [],
         sumPtr: 0,
         touchedPtr: 0,
         cellRingPtr: 0,
@@ -237,7 +245,7 @@ export class WasmEngine {
           for (let i = 0; i < post.size; i++) this.i32[(plan.cellRingPtr >> 2) + d * post.size + i] = d * C + post.offset + i;
         }
       }
-      for (let r = 0; r < replicas; r++) plan.weightPtr.push(this.storeWeights(plan, syn.weights));
+      this.setWeights(plan, syn.weights, replicas, undefined);
       return plan;
     });
     this.planByName = new Map(this.plans.map((p) => [p.name, p]));
@@ -329,16 +337,25 @@ export class WasmEngine {
       count++;
     }
     for (let j = 0; j < preSize; j++) rowStart[j + 1]! += rowStart[j]!;
+    // Counting sort of the entries by key = delay·postSize + post, then a stable distribution into rows: every
+    // row is in (delay, target) order. Sums into a ring cell do not depend on the order (int32 adds wrap).
+    const delays = syn.delays;
+    const delayOf = typeof delays === 'number' ? () => delays : (i: number) => delays[i]!;
+    const keyStart = new Int32Array((plan.maxDelay + 1) * postSize + 1);
+    for (let i = 0; i < descLength; i++) if (keep[i]) keyStart[delayOf(i) * postSize + postOf(i) + 1]!++;
+    for (let q = 0; q + 1 < keyStart.length; q++) keyStart[q + 1]! += keyStart[q]!;
+    const byKey = new Int32Array(count);
+    for (let i = 0; i < descLength; i++) if (keep[i]) byKey[keyStart[delayOf(i) * postSize + postOf(i)]!++] = i;
     const fill = rowStart.slice(0, preSize);
     const post = new Int32Array(count);
     const descIndex = new Int32Array(count);
     const delay = plan.constDelay >= 0 ? null : new Uint8Array(count);
-    for (let i = 0; i < descLength; i++) {
-      if (!keep[i]) continue;
+    for (let q = 0; q < count; q++) {
+      const i = byKey[q]!;
       const slot = fill[preOf(i)]!++;
       post[slot] = postOf(i);
       descIndex[slot] = i;
-      if (delay) delay[slot] = (syn.delays as ArrayLike<number>)[i]!;
+      if (delay) delay[slot] = delayOf(i);
     }
     const rowStartPtr = this.alloc(rowStart.length * 4);
     this.i32.set(rowStart, rowStartPtr >> 2);
@@ -351,14 +368,43 @@ export class WasmEngine {
     return { rowStart, post, delay, descIndex, rowStartPtr, offPtr };
   }
 
-  /** Quantizes raw weights (description layout) into a new i16 array of the structure; returns its address. */
-  private storeWeights(plan: Plan, raw: ArrayLike<number>, into?: number): number {
+  /**
+   * Quantizes raw weights (description layout) for replica `replica` of `replicas`, or all (undefined): plastic
+   * replicas each own an array; non-plastic replicas share one, and a replica written alone gets its own.
+   */
+  private setWeights(plan: Plan, raw: ArrayLike<number>, replicas: number, replica: number | undefined): void {
+    const synapses = plan.structure.descIndex.length;
+    const fresh = (): [number, number] => [this.alloc(synapses * 2), plan.packed ? this.alloc(synapses * 4) : 0];
+    const targets = replica === undefined ? Array.from({ length: replicas }, (_, r) => r) : [replica];
+    let shared: [number, number] | null = null;
+    for (const r of targets) {
+      let ptrs: [number, number];
+      const current = plan.weightPtr[r];
+      const sharedWithOther = current !== undefined && plan.weightPtr.some((q, other) => q === current && !targets.includes(other));
+      if (plan.plastic) ptrs = current === undefined ? fresh() : [current, 0];
+      else if (current === undefined || sharedWithOther) ptrs = shared ??= fresh();
+      else ptrs = shared ??= [current, plan.packedPtr[r]!];
+      plan.weightPtr[r] = ptrs[0];
+      plan.packedPtr[r] = ptrs[1];
+    }
+    const written = new Set<number>();
+    for (const r of targets) {
+      if (written.has(plan.weightPtr[r]!)) continue;
+      written.add(plan.weightPtr[r]!);
+      this.storeWeights(plan, raw, plan.weightPtr[r]!, plan.packedPtr[r]!);
+    }
+  }
+
+  /** Quantizes raw weights into the i16 array at `ptr` (and the packed words at `packedPtr` when packed). */
+  private storeWeights(plan: Plan, raw: ArrayLike<number>, ptr: number, packedPtr: number): void {
     const { descIndex } = plan.structure;
-    const ptr = into ?? this.alloc(descIndex.length * 2);
     const base = ptr >> 1;
     const { signMode, numWeightBits } = plan.description;
     for (let j = 0; j < descIndex.length; j++) this.i16[base + j] = quantizeWeight(raw[descIndex[j]!]!, signMode, numWeightBits);
-    return ptr;
+    if (!plan.packed) return;
+    const off = plan.structure.offPtr >> 2;
+    const words = packedPtr >> 2;
+    for (let j = 0; j < descIndex.length; j++) this.i32[words + j] = (this.i32[off + j]! << PACK_WEIGHT_BITS) | (this.i16[base + j]! + PACK_WEIGHT_BIAS);
   }
 
   get currentStep(): number {
@@ -434,7 +480,8 @@ export class WasmEngine {
       if (n === 0) continue;
       const s = p.structure;
       if (p.weightExp >= 0) {
-        this.events += k.deliver(s.rowStartPtr, s.offPtr, p.weightPtr[r]!, p.weightExp, rep.list[pre]!, n, ring);
+        if (p.packed) this.events += k.deliverPacked(s.rowStartPtr, p.packedPtr[r]!, p.weightExp, rep.list[pre]!, n, ring);
+        else this.events += k.deliver(s.rowStartPtr, s.offPtr, p.weightPtr[r]!, p.weightExp, rep.list[pre]!, n, ring);
       } else {
         this.events += k.deliverShift(s.rowStartPtr, s.offPtr, p.weightPtr[r]!, rep.list[pre]!, n, p.sumPtr, p.touchedPtr, p.cells, p.cellRingPtr, ring, -p.weightExp);
       }
@@ -596,15 +643,23 @@ export class WasmEngine {
   rebuild(projection: string, keep: Uint8Array): void {
     const p = this.planByName.get(projection)!;
     const current = this.replicas.map((_, r) => this.readWeights(projection, r));
+    const sharing = p.weightPtr.map((ptr) => p.weightPtr.indexOf(ptr));
     p.structure = this.buildStructure(p, keep);
-    p.weightPtr = current.map((w) => this.storeWeights(p, w));
+    p.weightPtr = [];
+    p.packedPtr = [];
+    // Replicas that shared weights keep sharing them.
+    current.forEach((w, r) => {
+      if (sharing[r] === r) this.setWeights(p, w, this.replicas.length, r);
+      else {
+        p.weightPtr[r] = p.weightPtr[sharing[r]!]!;
+        p.packedPtr[r] = p.packedPtr[sharing[r]!]!;
+      }
+    });
   }
 
   /** Replaces raw weights (validated, description layout) of one local replica or all, quantized as at load. */
   writeWeights(projection: string, raw: ArrayLike<number>, replica: number | undefined): void {
-    const p = this.planByName.get(projection)!;
-    const targets = replica === undefined ? this.replicas.map((_, r) => r) : [replica];
-    for (const r of targets) this.storeWeights(p, raw, p.weightPtr[r]);
+    this.setWeights(this.planByName.get(projection)!, raw, this.replicas.length, replica);
   }
 
   /** u and v of a group for a local replica. */

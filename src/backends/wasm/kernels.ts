@@ -14,6 +14,8 @@
  * - `deliver(rowStart, off, w, shift, list, count, ring) → events`: for each pre index at list[0..count), each
  *   synapse j of its CSR row adds `w[j] << shift` (w: i16) to the i32 at ring + 4·off[j] (off = delay row +
  *   target, see ./engine.ts). For weight exponents >= 0, where the shift distributes over the group sum.
+ * - `deliverPacked(rowStart, packed, shift, list, count, ring) → events`: the same with each synapse in one word,
+ *   `off << 9 | (w + 256)` (off < 2^23): 4 bytes per synapse instead of 6, the stream that bounds delivery.
  * - `deliverShift(rowStart, cellOf, w, list, count, sum, touched, cells, cellRing, ring, shift) → events`: weight
  *   exponents < 0: sums w per (delay, target) cell first (listing cells that leave 0, up to `cells`), then adds
  *   each nonzero `sum >> shift` (flooring) to ring + 4·cellRing[cell] and clears the cell; if the list filled
@@ -30,11 +32,19 @@ export interface KernelExports {
     ku: number, kv: number, vth: number, t: number, tref: number, list: number, count: number, stop: number,
   ): number;
   deliver(rowStart: number, off: number, w: number, shift: number, list: number, count: number, ring: number): number;
+  deliverPacked(rowStart: number, packed: number, shift: number, list: number, count: number, ring: number): number;
   deliverShift(
     rowStart: number, cellOf: number, w: number, list: number, count: number, sum: number, touched: number,
     cells: number, cellRing: number, ring: number, shift: number,
   ): number;
 }
+
+/** Packed synapse words: `off << PACK_WEIGHT_BITS | (w + PACK_WEIGHT_BIAS)` with off < 2^(32 - PACK_WEIGHT_BITS). */
+export const PACK_WEIGHT_BITS = 9;
+export const PACK_WEIGHT_BIAS = 256;
+const PACK_WEIGHT_MASK = (1 << PACK_WEIGHT_BITS) - 1;
+/** Largest ring offset a packed word holds. */
+export const PACK_MAX_OFFSET = 2 ** (32 - PACK_WEIGHT_BITS) - 1;
 
 /** trunc0(x · k) lane-wise for |x| <= 2^23, 0 <= k <= 4096 (x, k: v128 locals; mask4095: splat 4095). */
 function mulTrunc(f: FunctionBuilder, x: number, k: number, mask4095: number): void {
@@ -164,6 +174,45 @@ export function buildKernelModule(pages: number): Uint8Array {
             f.get(w).get(j).i32(1).shl().add().load16s().get(shift).shl();
             f.add().store32();
             f.get(j).i32(1).add().set(j);
+            f.br(0);
+          });
+        });
+        f.get(k).i32(1).add().set(k);
+        f.br(0);
+      });
+    });
+    f.get(events);
+  });
+
+  m.func('deliverPacked', i32s(6), [I32], (f) => {
+    const [rowStart, packed, shift, list, count, ring] = [0, 1, 2, 3, 4, 5];
+    const k = f.local(I32);
+    const j = f.local(I32);
+    const e = f.local(I32);
+    const events = f.local(I32);
+    const p = f.local(I32);
+    const x = f.local(I32);
+    const addr = f.local(I32);
+    f.block(() => {
+      f.loop(() => {
+        f.get(k).get(count).geU().brIf(1);
+        f.get(rowStart).get(list).get(k).i32(2).shl().add().load32().i32(2).shl().add().set(p);
+        f.get(p).load32().set(j);
+        f.get(p).load32(4).set(e);
+        f.get(events).get(e).add().get(j).sub().set(events);
+        // Byte addresses of the row's words.
+        f.get(j).i32(2).shl().get(packed).add().set(j);
+        f.get(e).i32(2).shl().get(packed).add().set(e);
+        f.block(() => {
+          f.loop(() => {
+            f.get(j).get(e).geU().brIf(1);
+            f.get(j).load32().set(x);
+            // ring + 4·(x >> 9)  ==  ring + ((x >> 7) & ~3)
+            f.get(ring).get(x).i32(PACK_WEIGHT_BITS - 2).shrU().i32(~3).and().add().tee(addr);
+            f.get(addr).load32();
+            f.get(x).i32(PACK_WEIGHT_MASK).and().i32(PACK_WEIGHT_BIAS).sub().get(shift).shl();
+            f.add().store32();
+            f.get(j).i32(4).add().set(j);
             f.br(0);
           });
         });

@@ -36,7 +36,7 @@ export const run = defineCommand({
 async function bench(name: string, values: { json?: string; quick?: boolean; backend?: string[]; param?: string[] }): Promise<number> {
   const load = BENCHES[name];
   if (!load) throw new UsageError(`unknown benchmark '${name}' (have: ${Object.keys(BENCHES).join(', ')})`);
-  let backends: Array<'cpu' | 'webgpu'> | undefined;
+  let backends: Array<'cpu' | 'webgpu' | 'wasm'> | undefined;
   let params: Record<string, string>;
   try {
     backends = parseBenchBackends(values.backend);
