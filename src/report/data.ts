@@ -6,18 +6,9 @@ import type { BenchResult } from '../bench/types.ts';
 import type { RasterSpec } from './plots.ts';
 import type { LoihiEstimate } from '../bench/energy.ts';
 
-/** One half-epoch evaluation of one replica (a line of DIR/metrics.jsonl). */
-export interface MetricsRow {
-  replica: number;
-  epoch: number;
-  samples: number;
-  acc_spikes: number;
-  acc_membrane: number;
-  acc_exact: number;
-  mse: number;
-  silent: number;
-  train_samples_per_s: number | null;
-}
+/** One half-epoch evaluation of one replica (a line of DIR/metrics.jsonl): the one row type of src/nbp/metrics.ts. */
+export type { MetricsRow } from '../nbp/metrics.ts';
+import type { MetricsRow } from '../nbp/metrics.ts';
 
 /** A histogram of one weight matrix of one replica. */
 export interface WeightHistogram {
