@@ -1,11 +1,11 @@
 /**
- * `synfire replay PATH... [--backend cpu|webgpu] [--out DIR]`: runs golden Loihi traces (files, or directories of
+ * `synfire replay PATH... [--backend cpu|wasm|webgpu|auto] [--out DIR]`: runs golden Loihi traces (files, or directories of
  * *.json traces) and compares each with its expected results. Prints one line per trace; exit code 0 only if
  * every trace matches.
  */
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { getBackend, releaseBackend, type BackendName } from '../../backends/index.ts';
+import { getBackend, releaseBackend, selectSimulationBackend, type BackendName } from '../../backends/index.ts';
 import type { Backend } from '../../backends/types.ts';
 import { compareResults, describeMismatch } from '../../trace/compare.ts';
 import { TraceError } from '../../trace/json.ts';
@@ -18,14 +18,14 @@ import { makeRunDir } from '../../nbp/durable.ts';
 /** Traces with more steps than this report progress on stderr while they run. */
 const LONG_TRACE = 100_000;
 
-const USAGE = `usage: synfire replay PATH... [--backend cpu|webgpu] [--out DIR]
+const USAGE = `usage: synfire replay PATH... [--backend cpu|wasm|webgpu|auto] [--out DIR]
 
 Runs each golden trace (synfire-loihi-trace/1; PATH is a file or a directory of *.json traces), records every
 spike and u, v at the trace's record_steps, and compares with the trace's expected results.
 Prints '<file>: match' or '<file>: MISMATCH step S group G index I expected E got X' per trace (a trace that
 cannot be read prints its error instead), and a summary on stderr.
 
-  --backend NAME  cpu (default) or webgpu
+  --backend NAME  cpu (default: the oracle), wasm (fast CPU engine), webgpu, or auto (webgpu on a hardware adapter, else wasm)
   --out DIR       also write DIR/<name>.result.json (synfire-loihi-result/1) for each trace
 Traces of more than ${LONG_TRACE} steps report their progress on stderr.
 Exit code: 0 if every trace matches, 1 otherwise, 2 for a usage error.`;
@@ -96,10 +96,15 @@ export const run = defineCommand({
 
 async function replay(values: { backend?: string; out?: string }, positionals: string[]): Promise<number> {
   const backendName = values.backend ?? 'cpu';
-  if (backendName !== 'cpu' && backendName !== 'webgpu') throw new UsageError(`--backend must be cpu or webgpu, got '${backendName}'`);
+  if (!['cpu', 'webgpu', 'wasm', 'auto'].includes(backendName)) throw new UsageError(`--backend must be cpu, wasm, webgpu or auto, got '${backendName}'`);
   const files = await traceFiles(positionals);
   if (values.out !== undefined) makeRunDir(values.out);
-  const backend = await getBackend(backendName as BackendName);
+  let backend: Backend;
+  if (backendName === 'auto') {
+    const selected = await selectSimulationBackend('auto');
+    console.error(`backend: ${selected.backend.name} (${selected.reason})`);
+    backend = selected.backend;
+  } else backend = await getBackend(backendName as BackendName);
   let failures = 0;
   try {
     for (const file of files) {
