@@ -1,0 +1,67 @@
+/**
+ * Random networks on the wasm backend against the CPU oracle, compared on every step: every spike of every group
+ * and u/v of every compartment at every step, then the final state, the weights of every projection (plastic
+ * ones learned) of every replica, and the synaptic event count. Replicas run in worker threads (one per replica
+ * group) and, separately, all in the calling thread. Each property runs at least 1,000 steps in total.
+ * Fixed seeds keep runs reproducible; SYNFIRE_FUZZ_SEED / SYNFIRE_FUZZ_RUNS explore further.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { createCpuBackend } from '../../src/backends/cpu/index.ts';
+import { createWasmBackend, type WasmBackendOptions } from '../../src/backends/wasm/index.ts';
+import { diffSimulations } from '../webgpu/helpers.ts';
+import { networkCaseArb, type NetworkCase } from '../webgpu/random-network.ts';
+
+const SEED = Number(process.env.SYNFIRE_FUZZ_SEED ?? 20261203);
+const RUNS = Number(process.env.SYNFIRE_FUZZ_RUNS ?? 10);
+const cpu = createCpuBackend();
+
+/** Runs a case on both backends and returns the first difference, or null. */
+async function compare(c: NetworkCase, options: WasmBackendOptions): Promise<string | null> {
+  const stateSteps = Array.from({ length: c.steps }, (_, t) => t);
+  const simOptions = { replicas: c.replicas, recording: { spikes: 'all' as const, state: 'all' as const, stateSteps } };
+  const expected = await cpu.create(c.network, simOptions);
+  const actual = await createWasmBackend(options).create(c.network, simOptions);
+  try {
+    for (let k = 0; k < c.segments.length; k++) {
+      for (const { source, spikes, replica } of c.injections[k]!) {
+        expected.injectSpikes(source, spikes, replica);
+        actual.injectSpikes(source, spikes, replica);
+      }
+      await expected.run(c.segments[k]!);
+      await actual.run(c.segments[k]!);
+    }
+    const diff = await diffSimulations(expected, actual, c.network.groups.map((g) => g.name), c.network.projections.map((p) => p.name));
+    if (diff) return diff;
+    if (expected.stats().synapticEvents !== actual.stats().synapticEvents) {
+      return `synaptic events: expected ${expected.stats().synapticEvents} got ${actual.stats().synapticEvents}`;
+    }
+    return null;
+  } finally {
+    expected.dispose();
+    actual.dispose();
+  }
+}
+
+async function checkProperty(options: WasmBackendOptions, seedOffset: number): Promise<number> {
+  let steps = 0;
+  await fc.assert(
+    fc.asyncProperty(networkCaseArb(250, 500), async (c) => {
+      const diff = await compare(c, options);
+      steps += c.steps;
+      expect(diff, `network: ${JSON.stringify(c.network).slice(0, 2000)}`).toBeNull();
+    }),
+    { seed: SEED + seedOffset, numRuns: RUNS, endOnFailure: true },
+  );
+  return steps;
+}
+
+describe('wasm backend = CPU oracle on random networks, every step', () => {
+  it('replicas in worker threads (2 threads)', { timeout: 300_000 }, async () => {
+    expect(await checkProperty({ threads: 2 }, 0)).toBeGreaterThanOrEqual(RUNS * 250);
+  });
+
+  it('every replica in the calling thread', { timeout: 300_000 }, async () => {
+    expect(await checkProperty({ threads: 1 }, 1)).toBeGreaterThanOrEqual(RUNS * 250);
+  });
+});
