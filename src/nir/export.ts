@@ -64,7 +64,12 @@ export function exportNir(network: Network & { meta?: { dt?: number } }, options
 
   network.sources.forEach((s, index) => {
     sizeOf.set(s.name, s.size);
-    const ext: Array<[string, H5Group | H5Dataset | undefined]> = [['kind', str('source')], ['index', int(index)], ['name', str(s.name)], ['size', int(s.size)]];
+    const ext: Array<[string, H5Group | H5Dataset | undefined]> = [
+      ['kind', str('source')],
+      ['index', int(index)],
+      ['name', str(s.name)],
+      ['size', int(s.size)],
+    ];
     if (s.spikes && s.spikes.length > 0) ext.push(['spikes', ints(s.spikes.flat(), [s.spikes.length, 2])]);
     if (s.spikes?.length) notes.push(`source '${s.name}': its ${s.spikes.length} built-in spikes are kept only in the synfire extension`);
     nodes.set(s.name, { type: 'Input', params: new Map([['shape', arr([s.size])]]), synfire: group(ext) });
@@ -81,8 +86,12 @@ export function exportNir(network: Network & { meta?: { dt?: number } }, options
     const beta = g.dv / DECAY_UNITY;
     const bias = Array.from(g.biasMant, (m) => m * 2 ** g.biasExp);
     const vLeak = bias.map((b) => (beta > 0 ? b / (scale * beta) : 0));
-    if (beta === 0 && bias.some((b) => b !== 0)) notes.push(`group '${g.name}': dv = 0 (no leak) cannot carry a bias in NIR's v_leak; the bias is kept only in the extension`);
-    if (beta === 0) notes.push(`group '${g.name}': dv = 0 has no NIR equivalent (NIR scales the input by dt/tau_mem); r is written as 1 and only the extension is exact`);
+    if (beta === 0 && bias.some((b) => b !== 0))
+      notes.push(`group '${g.name}': dv = 0 (no leak) cannot carry a bias in NIR's v_leak; the bias is kept only in the extension`);
+    if (beta === 0)
+      notes.push(
+        `group '${g.name}': dv = 0 has no NIR equivalent (NIR scales the input by dt/tau_mem); r is written as 1 and only the extension is exact`,
+      );
     if (g.vth === 0) notes.push(`group '${g.name}': vth = 0 is written as v_threshold = 0, which a float-only import refuses`);
     if (g.refractory > 0) notes.push(`group '${g.name}': refractory = ${g.refractory} has no NIR parameter; kept only in the extension`);
     if (g.uInit || g.vInit) notes.push(`group '${g.name}': initial u/v are kept only in the extension`);
@@ -147,10 +156,30 @@ export function exportNir(network: Network & { meta?: { dt?: number } }, options
     ];
     if (p.learning) {
       const l = p.learning;
-      ext.push(['learning', group([['dw', str(l.dw)], ['reward', l.reward === undefined ? undefined : str(l.reward)], ['wMin', l.wMin === undefined ? undefined : int(l.wMin)], ['wMax', l.wMax === undefined ? undefined : int(l.wMax)]])]);
+      ext.push([
+        'learning',
+        group([
+          ['dw', str(l.dw)],
+          ['reward', l.reward === undefined ? undefined : str(l.reward)],
+          ['wMin', l.wMin === undefined ? undefined : int(l.wMin)],
+          ['wMax', l.wMax === undefined ? undefined : int(l.wMax)],
+        ]),
+      ]);
       notes.push(`projection '${p.name}': its learning rule has no NIR primitive; kept only in the extension`);
     }
-    nodes.set(nodeName, { type: 'Linear', params: new Map([['weight', arr(weights.map((w) => w / scale), [postSize, preSize])]]), synfire: group(ext) });
+    nodes.set(nodeName, {
+      type: 'Linear',
+      params: new Map([
+        [
+          'weight',
+          arr(
+            weights.map((w) => w / scale),
+            [postSize, preSize],
+          ),
+        ],
+      ]),
+      synfire: group(ext),
+    });
     // A delay that depends only on the source neuron is a NIR Delay node before the Linear node.
     let perPre: Float64Array | undefined = new Float64Array(preSize).fill(-1);
     for (let k = 0; k < delays.length && perPre; k++) {
@@ -172,6 +201,9 @@ export function exportNir(network: Network & { meta?: { dt?: number } }, options
     edges.push([nodeName, p.to]);
   });
 
-  const root = group([['format', str(EXTENSION_FORMAT)], ['dt', float(dt)]]);
+  const root = group([
+    ['format', str(EXTENSION_FORMAT)],
+    ['dt', float(dt)],
+  ]);
   return { graph: { version: NIR_VERSION, nodes, edges, synfire: root }, notes };
 }

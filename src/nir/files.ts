@@ -40,7 +40,8 @@ export function formatNetworkJson(network: NirNetwork): string {
 /** Reads and validates NET.json; errors name the file and the field path (e.g. `groups[0].du`). */
 export function readNetworkJson(file: string): NirNetwork {
   const value = readJson(file);
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new FileFormatError(`${file}: expected a network description object with groups, sources and projections`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new FileFormatError(`${file}: expected a network description object with groups, sources and projections`);
   const network = value as NirNetwork;
   try {
     validateNetwork(network);
@@ -55,7 +56,14 @@ export function readNetworkJson(file: string): NirNetwork {
 export function readSpikeInput(file: string, network: Network, steps: number): Map<string, Array<[number, number]>> {
   const value = readJson(file);
   const top = value as { spikes?: unknown };
-  if (value === null || typeof value !== 'object' || Array.isArray(value) || top.spikes === null || typeof top.spikes !== 'object' || Array.isArray(top.spikes)) {
+  if (
+    value === null ||
+    typeof value !== 'object' ||
+    Array.isArray(value) ||
+    top.spikes === null ||
+    typeof top.spikes !== 'object' ||
+    Array.isArray(top.spikes)
+  ) {
     throw new FileFormatError(`${file}: expected {"spikes": {"<source>": [[step, index], ...]}}`);
   }
   const sources = new Map(network.sources.map((s) => [s.name, s.size]));
@@ -65,7 +73,9 @@ export function readSpikeInput(file: string, network: Network, steps: number): M
     const size = sources.get(name);
     if (size === undefined) {
       const isGroup = network.groups.some((g) => g.name === name);
-      throw new FileFormatError(`${at}: ${isGroup ? 'is a group; spikes can only be injected into sources' : 'names no source'} (sources: ${[...sources.keys()].join(', ') || 'none'})`);
+      throw new FileFormatError(
+        `${at}: ${isGroup ? 'is a group; spikes can only be injected into sources' : 'names no source'} (sources: ${[...sources.keys()].join(', ') || 'none'})`,
+      );
     }
     if (!Array.isArray(list)) throw new FileFormatError(`${at}: must be an array of [step, index] pairs`);
     const seen = new Set<number>();
@@ -73,8 +83,10 @@ export function readSpikeInput(file: string, network: Network, steps: number): M
     list.forEach((pair: unknown, i) => {
       if (!Array.isArray(pair) || pair.length !== 2) throw new FileFormatError(`${at}[${i}] = ${JSON.stringify(pair)} is not a [step, index] pair`);
       const [t, k] = pair as [unknown, unknown];
-      if (typeof t !== 'number' || !Number.isInteger(t) || t < 0 || t >= steps) throw new FileFormatError(`${at}[${i}][0] (step) = ${JSON.stringify(t)} is not an integer in 0..${steps - 1}`);
-      if (typeof k !== 'number' || !Number.isInteger(k) || k < 0 || k >= size) throw new FileFormatError(`${at}[${i}][1] (index) = ${JSON.stringify(k)} is not an integer in 0..${size - 1}`);
+      if (typeof t !== 'number' || !Number.isInteger(t) || t < 0 || t >= steps)
+        throw new FileFormatError(`${at}[${i}][0] (step) = ${JSON.stringify(t)} is not an integer in 0..${steps - 1}`);
+      if (typeof k !== 'number' || !Number.isInteger(k) || k < 0 || k >= size)
+        throw new FileFormatError(`${at}[${i}][1] (index) = ${JSON.stringify(k)} is not an integer in 0..${size - 1}`);
       if (seen.has(t * size + k)) throw new FileFormatError(`${at}[${i}] = [${t}, ${k}] is listed twice`);
       seen.add(t * size + k);
       pairs.push([t, k]);
@@ -108,7 +120,8 @@ export function runOutput(network: string, backend: string, steps: number, rec: 
 
 /** Pretty JSON whose numeric arrays (and arrays of numeric arrays, like spike lists) each take one line. */
 export function compactJson(value: unknown): string {
-  const flat = (v: unknown): boolean => Array.isArray(v) && v.every((x) => typeof x === 'number' || (Array.isArray(x) && x.every((y) => typeof y === 'number')));
+  const flat = (v: unknown): boolean =>
+    Array.isArray(v) && v.every((x) => typeof x === 'number' || (Array.isArray(x) && x.every((y) => typeof y === 'number')));
   const marks: string[] = [];
   const text = JSON.stringify(
     value,

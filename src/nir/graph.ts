@@ -67,7 +67,8 @@ export function parseNirTree(tree: H5Group, file: string): NirGraph {
   }
   const edgesDs = root.children.get('edges');
   const edges: Array<[string, string]> = [];
-  if (edgesDs) {
+  const noEdges = edgesDs?.kind === 'dataset' && edgesDs.shape[0] === 0;
+  if (edgesDs && !noEdges) {
     if (edgesDs.kind !== 'dataset' || !Array.isArray(edgesDs.data) || edgesDs.data.length % 2 !== 0) {
       throw new NirError(`${file}: 'node/edges' must be an [n, 2] string dataset`);
     }
@@ -107,7 +108,14 @@ export function nirTree(graph: NirGraph): H5Group {
   const edges = strings(graph.edges.flat(), [graph.edges.length, 2]);
   return group([
     ['version', str(graph.version)],
-    ['node', group([['type', str('NIRGraph')], ['nodes', nodes], ['edges', edges]])],
+    [
+      'node',
+      group([
+        ['type', str('NIRGraph')],
+        ['nodes', nodes],
+        ['edges', edges],
+      ]),
+    ],
     ['synfire', graph.synfire],
   ]);
 }

@@ -143,10 +143,23 @@ function neuronParams(node: NirNode, name: string, dt: number): NeuronParams {
   const check = (ok: (i: number) => boolean, what: (i: number) => string): void => {
     for (let i = 0; i < n; i++) if (!ok(i)) throw new NirError(`node '${name}' (${node.type}): ${what(i)}`);
   };
-  check((i) => vReset[i] === 0, (i) => `v_reset[${i}] = ${vReset[i]}; Loihi resets v to 0, so only v_reset = 0 is supported`);
-  check((i) => result.vThreshold[i]! > 0, (i) => `v_threshold[${i}] = ${result.vThreshold[i]} must be > 0 (parameters are scaled so the threshold maps to vth)`);
-  check((i) => result.beta[i]! >= 0 && Number.isFinite(result.beta[i]!), (i) => `${cuba ? 'tau_mem' : 'tau'}[${i}] = ${tauMem[i]} gives dt/tau = ${result.beta[i]}, expected a positive time constant`);
-  if (result.alpha) check((i) => result.alpha![i]! >= 0 && Number.isFinite(result.alpha![i]!), (i) => `tau_syn[${i}] = ${tauSyn![i]} is not a positive time constant`);
+  check(
+    (i) => vReset[i] === 0,
+    (i) => `v_reset[${i}] = ${vReset[i]}; Loihi resets v to 0, so only v_reset = 0 is supported`,
+  );
+  check(
+    (i) => result.vThreshold[i]! > 0,
+    (i) => `v_threshold[${i}] = ${result.vThreshold[i]} must be > 0 (parameters are scaled so the threshold maps to vth)`,
+  );
+  check(
+    (i) => result.beta[i]! >= 0 && Number.isFinite(result.beta[i]!),
+    (i) => `${cuba ? 'tau_mem' : 'tau'}[${i}] = ${tauMem[i]} gives dt/tau = ${result.beta[i]}, expected a positive time constant`,
+  );
+  if (result.alpha)
+    check(
+      (i) => result.alpha![i]! >= 0 && Number.isFinite(result.alpha![i]!),
+      (i) => `tau_syn[${i}] = ${tauSyn![i]} is not a positive time constant`,
+    );
   return result;
 }
 
@@ -174,7 +187,14 @@ function addDelays(a: Float64Array | undefined, b: Float64Array): Float64Array {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-function report(errors: ParameterError[], node: string, param: string, loihi: string, targets: ArrayLike<number>, quantized: ArrayLike<number>): void {
+function report(
+  errors: ParameterError[],
+  node: string,
+  param: string,
+  loihi: string,
+  targets: ArrayLike<number>,
+  quantized: ArrayLike<number>,
+): void {
   errors.push({ node, param, loihi, ...errorStats(targets, quantized) });
 }
 
@@ -232,7 +252,10 @@ export function importNir(graph: NirGraph, options: ImportOptions = {}): { netwo
         continue;
       }
       if (node.type === 'Output') throw new NirError(`edge '${src}' -> '${target}': an Output node cannot feed other nodes`);
-      if (seen.includes(src)) throw new NirError(`node '${src}' (${node.type}): a loop through transform nodes only (${[...seen, src].join(' -> ')}) has no spiking node to break it`);
+      if (seen.includes(src))
+        throw new NirError(
+          `node '${src}' (${node.type}): a loop through transform nodes only (${[...seen, src].join(' -> ')}) has no spiking node to break it`,
+        );
       const upstream = trace(src, [...seen, src]);
       if (upstream.length === 0) throw new NirError(`node '${src}' (${node.type}) has no input edge`);
       for (const up of upstream) {
@@ -241,7 +264,10 @@ export function importNir(graph: NirGraph, options: ImportOptions = {}): { netwo
           if (up.weight) paths.push({ ...up, delayPost: addDelays(up.delayPost, d) });
           else paths.push({ ...up, delayPre: addDelays(up.delayPre, d) });
         } else {
-          if (up.weight) throw new NirError(`node '${src}' (${node.type}) follows weight node '${up.weight}' (${graph.nodes.get(up.weight)!.type}) without a neuron between them; synfire needs one weight node per connection`);
+          if (up.weight)
+            throw new NirError(
+              `node '${src}' (${node.type}) follows weight node '${up.weight}' (${graph.nodes.get(up.weight)!.type}) without a neuron between them; synfire needs one weight node per connection`,
+            );
           paths.push({ ...up, weight: src });
         }
       }
@@ -256,7 +282,8 @@ export function importNir(graph: NirGraph, options: ImportOptions = {}): { netwo
       const srcs = incoming.get(name) ?? [];
       for (const s of srcs) {
         const t = graph.nodes.get(s)!.type;
-        if (t !== 'CubaLIF' && t !== 'LIF' && t !== 'Input') throw new NirError(`node '${name}' (Output) is fed by '${s}' (${t}); synfire outputs spikes, so Outputs must be fed by CubaLIF/LIF nodes`);
+        if (t !== 'CubaLIF' && t !== 'LIF' && t !== 'Input')
+          throw new NirError(`node '${name}' (Output) is fed by '${s}' (${t}); synfire outputs spikes, so Outputs must be fed by CubaLIF/LIF nodes`);
         outputs[name] = s;
       }
       continue;
@@ -277,22 +304,39 @@ export function importNir(graph: NirGraph, options: ImportOptions = {}): { netwo
     const du = p.alpha ? quantizeDu(p.alpha[0]!) : { du: RANGES.du.max, effective: 1 };
     const dv = quantizeDv(p.beta[0]!);
     for (let i = 1; i < n; i++) {
-      if (p.alpha && quantizeDu(p.alpha[i]!).du !== du.du) throw new NirError(`node '${name}' (${node.type}): tau_syn differs across neurons (du ${du.du} at 0, ${quantizeDu(p.alpha[i]!).du} at ${i}); a synfire group shares one du`);
-      if (quantizeDv(p.beta[i]!).dv !== dv.dv) throw new NirError(`node '${name}' (${node.type}): ${p.alpha ? 'tau_mem' : 'tau'} differs across neurons (dv ${dv.dv} at 0, ${quantizeDv(p.beta[i]!).dv} at ${i}); a synfire group shares one dv`);
+      if (p.alpha && quantizeDu(p.alpha[i]!).du !== du.du)
+        throw new NirError(
+          `node '${name}' (${node.type}): tau_syn differs across neurons (du ${du.du} at 0, ${quantizeDu(p.alpha[i]!).du} at ${i}); a synfire group shares one du`,
+        );
+      if (quantizeDv(p.beta[i]!).dv !== dv.dv)
+        throw new NirError(
+          `node '${name}' (${node.type}): ${p.alpha ? 'tau_mem' : 'tau'} differs across neurons (dv ${dv.dv} at 0, ${quantizeDv(p.beta[i]!).dv} at ${i}); a synfire group shares one dv`,
+        );
     }
     if (p.alpha) {
       report(errors, name, 'dt/tau_syn', `du=${du.du}`, p.alpha, new Float64Array(n).fill(du.effective));
-      if (p.alpha[0]! > 1) notes.push(`node '${name}': dt/tau_syn = ${p.alpha[0]} > 1 cannot be represented; du clamped to ${du.du} (pass the dt the graph was trained with: --dt)`);
+      if (p.alpha[0]! > 1)
+        notes.push(
+          `node '${name}': dt/tau_syn = ${p.alpha[0]} > 1 cannot be represented; du clamped to ${du.du} (pass the dt the graph was trained with: --dt)`,
+        );
     }
     report(errors, name, p.alpha ? 'dt/tau_mem' : 'dt/tau', `dv=${dv.dv}`, p.beta, new Float64Array(n).fill(dv.effective));
-    if (p.beta[0]! > 1) notes.push(`node '${name}': dt/tau = ${p.beta[0]} > 1 cannot be represented; dv clamped to ${dv.dv} (pass the dt the graph was trained with: --dt)`);
+    if (p.beta[0]! > 1)
+      notes.push(
+        `node '${name}': dt/tau = ${p.beta[0]} > 1 cannot be represented; dv clamped to ${dv.dv} (pass the dt the graph was trained with: --dt)`,
+      );
 
     // Incoming connections: targets in u change per spike (weights) and v per step (bias) at the default vth.
     const paths = trace(name, [name]);
     const biasTargets = new Float64Array(n);
     for (let i = 0; i < n; i++) biasTargets[i] = scale[i]! * p.beta[i]! * p.vLeak[i]!;
     const biasSeen = new Set<string>();
-    interface Pending { path: Path; preSize: number; w: Float64Array; targets: Float64Array }
+    interface Pending {
+      path: Path;
+      preSize: number;
+      w: Float64Array;
+      targets: Float64Array;
+    }
     const pending: Pending[] = [];
     for (const path of paths) {
       const preSize = sizes.get(path.from)!;
@@ -301,7 +345,9 @@ export function importNir(graph: NirGraph, options: ImportOptions = {}): { netwo
       if (wNode && path.weight) {
         const wp = param(wNode, path.weight, 'weight', true)!;
         if (wp.shape.length !== 2 || wp.shape[0] !== n || wp.shape[1] !== preSize) {
-          throw new NirError(`node '${path.weight}' (${wNode.type}): weight has shape [${wp.shape}], expected [${n}, ${preSize}] ('${path.from}' has ${preSize} neurons, '${name}' has ${n})`);
+          throw new NirError(
+            `node '${path.weight}' (${wNode.type}): weight has shape [${wp.shape}], expected [${n}, ${preSize}] ('${path.from}' has ${preSize} neurons, '${name}' has ${n})`,
+          );
         }
         w = wp.data;
         if (wNode.type === 'Affine' && !biasSeen.has(path.weight)) {
@@ -309,15 +355,23 @@ export function importNir(graph: NirGraph, options: ImportOptions = {}): { netwo
           const b = param(wNode, path.weight, 'bias', true)!;
           if (b.data.length !== n) throw new NirError(`node '${path.weight}' (Affine): bias has ${b.data.length} values, expected ${n}`);
           for (let i = 0; i < n; i++) biasTargets[i]! += biasGain[i]! * b.data[i]!;
-          if (p.alpha && b.data.some((x) => x !== 0)) notes.push(`node '${path.weight}': the Affine bias enters Loihi's v directly (its steady state through the synaptic filter), not through u`);
+          if (p.alpha && b.data.some((x) => x !== 0))
+            notes.push(
+              `node '${path.weight}': the Affine bias enters Loihi's v directly (its steady state through the synaptic filter), not through u`,
+            );
         }
       } else {
-        if (preSize !== n) throw new NirError(`edge '${path.from}' -> '${name}': sizes differ (${preSize} and ${n}) and there is no weight node between them`);
+        if (preSize !== n)
+          throw new NirError(`edge '${path.from}' -> '${name}': sizes differ (${preSize} and ${n}) and there is no weight node between them`);
         w = new Float64Array(n * n);
         for (let i = 0; i < n; i++) w[i * n + i] = 1;
       }
-      for (const [d, len, side] of [[path.delayPre, preSize, 'source'], [path.delayPost, n, 'target']] as const) {
-        if (d && d.length !== len) throw new NirError(`a Delay node between '${path.from}' and '${name}' has ${d.length} values, expected ${len} (the ${side} size)`);
+      for (const [d, len, side] of [
+        [path.delayPre, preSize, 'source'],
+        [path.delayPost, n, 'target'],
+      ] as const) {
+        if (d && d.length !== len)
+          throw new NirError(`a Delay node between '${path.from}' and '${name}' has ${d.length} values, expected ${len} (the ${side} size)`);
       }
       const targets = new Float64Array(n * preSize);
       for (let i = 0; i < n; i++) for (let j = 0; j < preSize; j++) targets[i * preSize + j] = weightGain[i]! * w[i * preSize + j]!;
@@ -345,7 +399,8 @@ export function importNir(graph: NirGraph, options: ImportOptions = {}): { netwo
       // Report in NIR weight units: the effect divided back by the per-row gain.
       if (path.weight) {
         const back = new Float64Array(n * preSize);
-        for (let i = 0; i < n; i++) for (let j = 0; j < preSize; j++) back[i * preSize + j] = weightGain[i] ? q.effect[i * preSize + j]! / weightGain[i]! : 0;
+        for (let i = 0; i < n; i++)
+          for (let j = 0; j < preSize; j++) back[i * preSize + j] = weightGain[i] ? q.effect[i * preSize + j]! / weightGain[i]! : 0;
         report(errors, path.weight, `weight (-> '${name}')`, `${q.signMode} 8-bit, weightExp=${q.weightExp}`, w, back);
       }
       let delays: number | Int32Array = 0;
@@ -356,12 +411,22 @@ export function importNir(graph: NirGraph, options: ImportOptions = {}): { netwo
           for (let j = 0; j < preSize; j++) {
             const x = (path.delayPre?.[j] ?? 0) + (path.delayPost?.[i] ?? 0);
             const s = Math.round(x);
-            if (s < RANGES.delay.min || s > RANGES.delay.max) throw new NirError(`delay from '${path.from}'[${j}] to '${name}'[${i}] is ${x * dt} s = ${x} steps; synfire delays are ${RANGES.delay.min}..${RANGES.delay.max} steps`);
+            if (s < RANGES.delay.min || s > RANGES.delay.max)
+              throw new NirError(
+                `delay from '${path.from}'[${j}] to '${name}'[${i}] is ${x * dt} s = ${x} steps; synfire delays are ${RANGES.delay.min}..${RANGES.delay.max} steps`,
+              );
             exact[i * preSize + j] = x * dt;
             steps[i * preSize + j] = s;
           }
         }
-        report(errors, projName, 'delay (s)', 'delay steps', exact, Float64Array.from(steps, (s) => s * dt));
+        report(
+          errors,
+          projName,
+          'delay (s)',
+          'delay steps',
+          exact,
+          Float64Array.from(steps, (s) => s * dt),
+        );
         delays = steps.every((s) => s === steps[0]) ? steps[0]! : steps;
       }
       projections.push({
@@ -376,7 +441,14 @@ export function importNir(graph: NirGraph, options: ImportOptions = {}): { netwo
     }
     const bias = quantizeBias(biasTargets);
     // Bias error in v units relative to the threshold (NIR voltage units): divide by the per-neuron scale.
-    report(errors, name, 'bias (v_leak + Affine bias, in threshold units)', `biasExp=${bias.biasExp}`, biasTargets.map((b, i) => b / scale[i]!), bias.effect.map((b, i) => b / scale[i]!));
+    report(
+      errors,
+      name,
+      'bias (v_leak + Affine bias, in threshold units)',
+      `biasExp=${bias.biasExp}`,
+      biasTargets.map((b, i) => b / scale[i]!),
+      bias.effect.map((b, i) => b / scale[i]!),
+    );
     groups.push({
       name,
       size: n,
@@ -456,7 +528,9 @@ function importExtension(graph: NirGraph, file: string): { network: NirNetwork; 
     const ext = node.synfire;
     if (!ext) {
       if (node.type === 'Delay') continue; // informational Delay nodes of exported projections
-      throw new NirError(`${file}: node '${nodeName}' (${node.type}) has no synfire extension, but the file has one; import it with the extension off to quantize the float parameters`);
+      throw new NirError(
+        `${file}: node '${nodeName}' (${node.type}) has no synfire extension, but the file has one; import it with the extension off to quantize the float parameters`,
+      );
     }
     const where = `${file}: node '${nodeName}'`;
     const kind = extString(ext, 'kind', where);
@@ -502,7 +576,13 @@ function importExtension(graph: NirGraph, file: string): { network: NirNetwork; 
         signMode: extString(ext, 'signMode', where) as SignMode,
         synapses:
           synKind === 'sparse'
-            ? { kind: 'sparse', pre: extInts(ext, 'pre', where), post: extInts(ext, 'post', where), weights, delays: scalarDelay ? delays[0]! : delays }
+            ? {
+                kind: 'sparse',
+                pre: extInts(ext, 'pre', where),
+                post: extInts(ext, 'post', where),
+                weights,
+                delays: scalarDelay ? delays[0]! : delays,
+              }
             : { kind: 'dense', weights, delays: scalarDelay ? delays[0]! : delays },
       };
       const learning = ext.children.get('learning');
@@ -528,7 +608,15 @@ function importExtension(graph: NirGraph, file: string): { network: NirNetwork; 
   validateNetwork(network);
   return {
     network,
-    report: { file, nirVersion: graph.version, dt, vth: 0, exact: true, errors: [], notes: ['read synfire integer extension: parameters are exact, nothing was quantized'] },
+    report: {
+      file,
+      nirVersion: graph.version,
+      dt,
+      vth: 0,
+      exact: true,
+      errors: [],
+      notes: ['read synfire integer extension: parameters are exact, nothing was quantized'],
+    },
   };
 }
 

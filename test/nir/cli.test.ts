@@ -18,7 +18,15 @@ describe('synfire import-nir / run / export-nir', () => {
     const report = JSON.parse(readFileSync(at('braille.report.json'), 'utf8'));
     expect(report.dt).toBe(1e-4);
     expect(report.errors.map((e: { node: string; param: string }) => `${e.node} ${e.param.split(' ')[0]}`)).toEqual(
-      expect.arrayContaining(['fc1 weight', 'fc2 weight', 'lif1.w_rec weight', 'lif1.lif dt/tau_syn', 'lif1.lif dt/tau_mem', 'lif2 bias', 'lif2 v_threshold']),
+      expect.arrayContaining([
+        'fc1 weight',
+        'fc2 weight',
+        'lif1.w_rec weight',
+        'lif1.lif dt/tau_syn',
+        'lif1.lif dt/tau_mem',
+        'lif2 bias',
+        'lif2 v_threshold',
+      ]),
     );
     for (const e of report.errors) for (const k of ['maxAbs', 'maxRel', 'rms', 'count']) expect(typeof e[k]).toBe('number');
     const net = JSON.parse(readFileSync(at('braille.json'), 'utf8'));
@@ -83,12 +91,28 @@ describe('synfire import-nir / run / export-nir', () => {
     writeFileSync(at('broken.json'), '{"groups": [');
     expect((await cli('run', at('broken.json'), '--steps', '5')).err).toMatch(/broken.json: malformed JSON at line 1/);
 
-    writeFileSync(at('in-bad.json'), JSON.stringify({ spikes: { input: [[0, 1], [3, 12]] } }));
-    expect((await cli('run', at('braille.json'), '--steps', '5', '--input', at('in-bad.json'))).err).toMatch(/in-bad.json: spikes.input\[1\]\[1\] \(index\) = 12 is not an integer in 0..11/);
+    writeFileSync(
+      at('in-bad.json'),
+      JSON.stringify({
+        spikes: {
+          input: [
+            [0, 1],
+            [3, 12],
+          ],
+        },
+      }),
+    );
+    expect((await cli('run', at('braille.json'), '--steps', '5', '--input', at('in-bad.json'))).err).toMatch(
+      /in-bad.json: spikes.input\[1\]\[1\] \(index\) = 12 is not an integer in 0..11/,
+    );
     writeFileSync(at('in-late.json'), JSON.stringify({ spikes: { input: [[5, 1]] } }));
-    expect((await cli('run', at('braille.json'), '--steps', '5', '--input', at('in-late.json'))).err).toMatch(/spikes.input\[0\]\[0\] \(step\) = 5 is not an integer in 0..4/);
+    expect((await cli('run', at('braille.json'), '--steps', '5', '--input', at('in-late.json'))).err).toMatch(
+      /spikes.input\[0\]\[0\] \(step\) = 5 is not an integer in 0..4/,
+    );
     writeFileSync(at('in-group.json'), JSON.stringify({ spikes: { lif2: [[0, 1]] } }));
-    expect((await cli('run', at('braille.json'), '--steps', '5', '--input', at('in-group.json'))).err).toMatch(/spikes.lif2: is a group; spikes can only be injected into sources/);
+    expect((await cli('run', at('braille.json'), '--steps', '5', '--input', at('in-group.json'))).err).toMatch(
+      /spikes.lif2: is a group; spikes can only be injected into sources/,
+    );
 
     const backend = await cli('run', at('braille.json'), '--steps', '5', '--backend', 'fpga');
     expect(backend.rc).toBe(2);

@@ -51,8 +51,14 @@ export async function cli(...args: string[]): Promise<{ rc: number; out: string;
   const err: string[] = [];
   vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
   vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => void out.push(String(chunk)) ?? true);
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => void err.push(String(chunk)) ?? true);
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
+    out.push(String(chunk));
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => {
+    err.push(String(chunk));
+    return true;
+  });
   try {
     const rc = await main(args);
     return { rc, out: out.join('\n'), err: err.join('\n') };

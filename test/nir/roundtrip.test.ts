@@ -15,20 +15,80 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function richNetwork(): NirNetwork {
   return {
     groups: [
-      { name: 'h', size: 3, du: 100, dv: 0, vth: 12, biasMant: [5, -7, 0], biasExp: 3, refractory: 2, uInit: [1, -2, 8388608], vInit: [0, -8388607, 3] },
+      {
+        name: 'h',
+        size: 3,
+        du: 100,
+        dv: 0,
+        vth: 12,
+        biasMant: [5, -7, 0],
+        biasExp: 3,
+        refractory: 2,
+        uInit: [1, -2, 8388608],
+        vInit: [0, -8388607, 3],
+      },
       { name: 'o', size: 2, du: 4095, dv: 4096, vth: 0, biasMant: [0, 4095], biasExp: 7, refractory: 0 },
       { name: 'z', size: 1, du: 0, dv: 1, vth: 131071, biasMant: [-4096], biasExp: 0, refractory: 63 },
     ],
     sources: [
-      { name: 'x', size: 4, spikes: [[0, 1], [3, 3], [7, 0]] },
+      {
+        name: 'x',
+        size: 4,
+        spikes: [
+          [0, 1],
+          [3, 3],
+          [7, 0],
+        ],
+      },
       { name: 'reward', size: 1 },
     ],
     projections: [
-      { name: 'x_h', from: 'x', to: 'h', weightExp: -3, numWeightBits: 6, signMode: 'mixed', synapses: { kind: 'dense', weights: [1, -256, 255, 0, 3, 4, 5, 6, -1, -2, -3, -4], delays: [0, 1, 2, 3, 63, 0, 0, 0, 1, 1, 1, 1] } },
-      { name: 'h_o', from: 'h', to: 'o', weightExp: 7, numWeightBits: 8, signMode: 'excitatory', synapses: { kind: 'sparse', pre: [0, 2, 1], post: [1, 0, 0], weights: [255, 1, 17], delays: 4 } },
-      { name: 'h_h', from: 'h', to: 'h', weightExp: 0, numWeightBits: 3, signMode: 'inhibitory', synapses: { kind: 'dense', weights: [0, -5, -255, -1, 0, -9, -100, -200, 0], delays: 0 } },
-      { name: 'x_o', from: 'x', to: 'o', weightExp: 2, numWeightBits: 8, signMode: 'mixed', synapses: { kind: 'dense', weights: [2, 4, 6, 8, -2, -4, -6, -8], delays: 2 }, learning: { dw: '4*x0*y0*r1 - 2*x0*y0', reward: 'reward', wMin: -100, wMax: 100 } },
-      { name: 'o_z', from: 'o', to: 'z', weightExp: 0, numWeightBits: 8, signMode: 'mixed', synapses: { kind: 'dense', weights: [10, 20], delays: 0 } },
+      {
+        name: 'x_h',
+        from: 'x',
+        to: 'h',
+        weightExp: -3,
+        numWeightBits: 6,
+        signMode: 'mixed',
+        synapses: { kind: 'dense', weights: [1, -256, 255, 0, 3, 4, 5, 6, -1, -2, -3, -4], delays: [0, 1, 2, 3, 63, 0, 0, 0, 1, 1, 1, 1] },
+      },
+      {
+        name: 'h_o',
+        from: 'h',
+        to: 'o',
+        weightExp: 7,
+        numWeightBits: 8,
+        signMode: 'excitatory',
+        synapses: { kind: 'sparse', pre: [0, 2, 1], post: [1, 0, 0], weights: [255, 1, 17], delays: 4 },
+      },
+      {
+        name: 'h_h',
+        from: 'h',
+        to: 'h',
+        weightExp: 0,
+        numWeightBits: 3,
+        signMode: 'inhibitory',
+        synapses: { kind: 'dense', weights: [0, -5, -255, -1, 0, -9, -100, -200, 0], delays: 0 },
+      },
+      {
+        name: 'x_o',
+        from: 'x',
+        to: 'o',
+        weightExp: 2,
+        numWeightBits: 8,
+        signMode: 'mixed',
+        synapses: { kind: 'dense', weights: [2, 4, 6, 8, -2, -4, -6, -8], delays: 2 },
+        learning: { dw: '4*x0*y0*r1 - 2*x0*y0', reward: 'reward', wMin: -100, wMax: 100 },
+      },
+      {
+        name: 'o_z',
+        from: 'o',
+        to: 'z',
+        weightExp: 0,
+        numWeightBits: 8,
+        signMode: 'mixed',
+        synapses: { kind: 'dense', weights: [10, 20], delays: 0 },
+      },
     ],
     meta: { dt: 0.001 },
   };
@@ -45,7 +105,10 @@ describe('NIR round trips', () => {
     const { graph, notes } = exportNir(network);
     // What NIR cannot express is named.
     for (const what of ['refractory = 2', 'learning rule', 'built-in spikes', 'initial u/v', 'dv = 0', 'vth = 0', 'vary across targets']) {
-      expect(notes.some((n) => n.includes(what)), what).toBe(true);
+      expect(
+        notes.some((n) => n.includes(what)),
+        what,
+      ).toBe(true);
     }
     const file = join(dir, 'rich.nir');
     await writeNir(file, graph);
@@ -54,6 +117,15 @@ describe('NIR round trips', () => {
     expect(back.report.errors).toEqual([]);
     expect(withoutMeta(back.network)).toEqual(withoutMeta(network));
     expect(back.network.meta?.dt).toBe(0.001);
+  });
+
+  it('round-trips a description without groups or edges', async () => {
+    const network: NirNetwork = { groups: [], sources: [{ name: 's', size: 2 }], projections: [] };
+    const file = join(dir, 'empty.nir');
+    await writeNir(file, exportNir(network).graph);
+    const g = await readNir(file);
+    expect(g.edges).toEqual([]);
+    expect(withoutMeta(importNir(g).network)).toEqual(network);
   });
 
   it('writes standard NIR nodes beside the extension', async () => {
@@ -68,7 +140,14 @@ describe('NIR round trips', () => {
     // A delay uniform per source neuron becomes a Delay node (4 steps of 1 ms).
     expect(g.nodes.get('h_o.delay')!.type).toBe('Delay');
     expect(Array.from((g.nodes.get('h_o.delay')!.params.get('delay') as { data: Float64Array }).data)).toEqual([0.004, 0.004, 0.004]);
-    expect(g.edges).toEqual(expect.arrayContaining([['h', 'h_o.delay'], ['h_o.delay', 'h_o'], ['h_o', 'o'], ['z', 'z.output']]));
+    expect(g.edges).toEqual(
+      expect.arrayContaining([
+        ['h', 'h_o.delay'],
+        ['h_o.delay', 'h_o'],
+        ['h_o', 'o'],
+        ['z', 'z.output'],
+      ]),
+    );
     const tauSyn = (g.nodes.get('h')!.params.get('tau_syn') as { data: Float64Array }).data[0]!;
     expect(tauSyn).toBeCloseTo((0.001 * 4096) / 101, 12);
   });

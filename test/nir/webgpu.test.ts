@@ -51,7 +51,20 @@ describe('synfire run --backend webgpu', () => {
       writeFileSync(join(dir, 'in.json'), JSON.stringify({ spikes: { input: Array.from({ length: 150 }, (_, t) => [t, 0]) } }));
       const outs = [];
       for (const backend of ['cpu', 'webgpu']) {
-        const r = await cli('run', join(dir, 'n.json'), '--steps', '200', '--backend', backend, '--input', join(dir, 'in.json'), '--record-state', 'all', '--out', join(dir, `${backend}.json`));
+        const r = await cli(
+          'run',
+          join(dir, 'n.json'),
+          '--steps',
+          '200',
+          '--backend',
+          backend,
+          '--input',
+          join(dir, 'in.json'),
+          '--record-state',
+          'all',
+          '--out',
+          join(dir, `${backend}.json`),
+        );
         expect(r.rc, r.err).toBe(0);
         outs.push(JSON.parse(readFileSync(join(dir, `${backend}.json`), 'utf8')));
       }

@@ -27,7 +27,8 @@ export const run = defineCommand({
     let dt: number | undefined;
     if (values.dt !== undefined) {
       dt = Number(values.dt);
-      if (values.dt.trim() === '' || !Number.isFinite(dt) || dt <= 0) throw new UsageError(`--dt must be a positive number of seconds, got '${values.dt}'`);
+      if (values.dt.trim() === '' || !Number.isFinite(dt) || dt <= 0)
+        throw new UsageError(`--dt must be a positive number of seconds, got '${values.dt}'`);
     }
     const network = readNetworkJson(file);
     const { graph, notes } = exportNir(network, { dt });

@@ -32,10 +32,22 @@ function formatNumber(x: number): string {
 export function formatReport(report: ImportReport): string {
   const lines = [`${report.file}: NIR ${report.nirVersion}, dt = ${report.dt} s${report.exact ? ', synfire extension (exact)' : ''}`];
   if (report.errors.length > 0) {
-    const rows = report.errors.map((e) => [e.node, e.param, e.loihi, String(e.count), formatNumber(e.maxAbs), formatNumber(e.maxRel), formatNumber(e.rms)]);
+    const rows = report.errors.map((e) => [
+      e.node,
+      e.param,
+      e.loihi,
+      String(e.count),
+      formatNumber(e.maxAbs),
+      formatNumber(e.maxRel),
+      formatNumber(e.rms),
+    ]);
     const head = ['node', 'parameter', 'loihi', 'n', 'max abs err', 'max rel err', 'rms err'];
     const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-    const line = (r: string[]): string => r.map((x, c) => x.padEnd(widths[c]!)).join('  ').trimEnd();
+    const line = (r: string[]): string =>
+      r
+        .map((x, c) => x.padEnd(widths[c]!))
+        .join('  ')
+        .trimEnd();
     lines.push(line(head), ...rows.map(line));
   }
   for (const n of report.notes) lines.push(`note: ${n}`);
@@ -44,7 +56,13 @@ export function formatReport(report: ImportReport): string {
 
 export const run = defineCommand({
   usage: USAGE,
-  options: { out: { type: 'string' }, dt: { type: 'string' }, vth: { type: 'string' }, report: { type: 'string' }, 'no-extension': { type: 'boolean' } },
+  options: {
+    out: { type: 'string' },
+    dt: { type: 'string' },
+    vth: { type: 'string' },
+    report: { type: 'string' },
+    'no-extension': { type: 'boolean' },
+  },
   positionals: [1, 1],
   positionalsName: 'one NIR file',
   async run(values, positionals) {
@@ -53,7 +71,8 @@ export const run = defineCommand({
     let dt: number | undefined;
     if (values.dt !== undefined) {
       dt = Number(values.dt);
-      if (values.dt.trim() === '' || !Number.isFinite(dt) || dt <= 0) throw new UsageError(`--dt must be a positive number of seconds, got '${values.dt}'`);
+      if (values.dt.trim() === '' || !Number.isFinite(dt) || dt <= 0)
+        throw new UsageError(`--dt must be a positive number of seconds, got '${values.dt}'`);
     }
     const vth = intOption(values.vth, '--vth', 1, RANGES.vth.max);
     const graph = await readNir(file);

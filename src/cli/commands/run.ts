@@ -24,7 +24,10 @@ const USAGE = `usage: synfire run NET.json --steps N [--backend NAME] [--input S
 function groupList(value: string | undefined, flag: string, known: string[]): string[] | 'all' | undefined {
   if (value === undefined) return undefined;
   if (value === 'all') return 'all';
-  const names = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   for (const n of names) if (!known.includes(n)) throw new UsageError(`${flag}: '${n}' names no group (groups: ${known.join(', ')})`);
   return names;
 }
