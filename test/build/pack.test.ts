@@ -18,10 +18,15 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 /** What `npm pack` needs of the working tree (package.json "files" plus the build's inputs). */
 const TREE = ['package.json', 'README.md', 'bin', 'src', 'scripts', 'shaders', 'tsconfig.json', 'tsconfig.build.json'];
 
-/** Child environment: no npm lifecycle variables or NODE_OPTIONS from the test runner ("plain node"). */
+/**
+ * Child environment: without what the test runner and a surrounding `npm test` set for their own process (the package
+ * being run, its prefix, NODE_OPTIONS), so children are plain node/npm; user npm settings (registry, cache) stay.
+ */
+const RUNNER_VARS =
+  /^(?:npm_lifecycle_|npm_package_|npm_command$|npm_execpath$|npm_node_execpath$|npm_config_local_prefix$|npm_config_call$|NODE_OPTIONS$|VITEST)/;
 function env(): NodeJS.ProcessEnv {
   const e: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^npm_|^NODE_OPTIONS$|^VITEST/i.test(k)) e[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (!RUNNER_VARS.test(k)) e[k] = v;
   return e;
 }
 
