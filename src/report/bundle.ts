@@ -1,5 +1,5 @@
 /**
- * Turns a TypeScript entry module into one browser script, in memory, with esbuild (installed with tsx). Used by the
+ * Turns a TypeScript entry module into one browser script, in memory, with esbuild (a dependency). Used by the
  * report (inlined into the HTML) and by the harness page; nothing generated is written to the repository.
  */
 import { build } from 'esbuild';
