@@ -312,10 +312,13 @@ export function configDifferences(saved: RunConfig, now: RunConfig): string[] {
  * hashlib.sha256(W.astype('<i4').tobytes()).hexdigest()).
  */
 export function weightsSha256(a: Int32Array): string {
+  if (LITTLE_ENDIAN) return createHash('sha256').update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest('hex');
   const buf = Buffer.alloc(a.length * 4);
   for (let i = 0; i < a.length; i++) buf.writeInt32LE(a[i]!, 4 * i);
   return createHash('sha256').update(buf).digest('hex');
 }
+
+const LITTLE_ENDIAN = new Uint8Array(Int32Array.of(1).buffer)[0] === 1;
 
 /** SHA-256 of a file's bytes (recorded for --init-weights and --order). */
 export function fileSha256(path: string): string {
