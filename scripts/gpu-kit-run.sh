@@ -1,0 +1,65 @@
+#!/bin/bash
+# The GPU kit's entry point, copied into the kit as run.sh by scripts/gpu-kit.sh (docs/gpu-kit.md):
+#   bash .gpukit/run.sh OUTDIR [gpu-check options, e.g. --quick --allow-fallback]
+# Unpacks the carried Node binary and dawn.node (xz) on first use, brings the Vulkan loader (carried Debian .debs)
+# when the machine has none, points Vulkan at the NVIDIA ICD when one is mounted and nothing else was chosen, prints
+# what it found, then runs the bundled check with the carried Node. Needs bash, xz (or python3) and, for the .debs,
+# dpkg and root. Exit code: the check's (docs/gpu-kit.md), or 4 when the kit cannot be unpacked.
+set -u
+K=$(cd "$(dirname "$0")" && pwd)
+OUTDIR=${1:?usage: run.sh OUTDIR [gpu-check options]}
+shift
+mkdir -p "$OUTDIR"
+LOG="$OUTDIR/gpu-kit.log"
+log() { echo "gpu-kit: $*" | tee -a "$LOG"; }
+
+# xz -d with a python3 fallback (some images lack xz-utils).
+unpack() {
+  local src=$1 dst=$2
+  [ -s "$dst" ] && return 0
+  if command -v xz >/dev/null 2>&1; then
+    xz -dc "$src" >"$dst.part" || return 1
+  else
+    python3 -c 'import lzma, shutil, sys; shutil.copyfileobj(lzma.open(sys.argv[1]), open(sys.argv[2], "wb"))' "$src" "$dst.part" || return 1
+  fi
+  mv "$dst.part" "$dst"
+}
+unpack "$K/bin/node.xz" "$K/bin/node" && chmod +x "$K/bin/node" || { log "cannot unpack $K/bin/node.xz"; exit 4; }
+DAWN="$K/node_modules/webgpu/dist/linux-x64/dawn.node"
+unpack "$DAWN.xz" "$DAWN" || { log "cannot unpack $DAWN.xz"; exit 4; }
+
+# The Vulkan loader (and libglvnd, which NVIDIA's ICD library links against) from the carried .debs, if missing.
+if ! ldconfig -p 2>/dev/null | grep -q 'libvulkan\.so\.1' || ! ldconfig -p 2>/dev/null | grep -q 'libGLdispatch\.so\.0'; then
+  if [ "$(id -u)" = 0 ] && command -v dpkg >/dev/null 2>&1 && ls "$K"/gl/*.deb >/dev/null 2>&1; then
+    for f in "$K"/gl/*.deb; do dpkg -x "$f" /; done
+    ldconfig
+    log "unpacked $(ls "$K"/gl/*.deb | wc -l) carried .debs (Vulkan loader, libglvnd)"
+  else
+    log "no Vulkan loader or libglvnd, and the carried .debs cannot be unpacked here (needs root and dpkg)"
+  fi
+fi
+for d in /usr/local/nvidia/lib64 /usr/local/nvidia/lib; do
+  [ -d "$d" ] && export LD_LIBRARY_PATH="$d${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+done
+if [ -z "${VK_ICD_FILENAMES:-}${VK_DRIVER_FILES:-}${VK_ADD_DRIVER_FILES:-}" ]; then
+  for icd in /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json /usr/share/vulkan/icd.d/nvidia_icd.json /etc/vulkan/icd.d/nvidia_icd.json; do
+    if [ -f "$icd" ]; then
+      export VK_DRIVER_FILES="$icd" VK_ICD_FILENAMES="$icd"
+      break
+    fi
+  done
+fi
+
+{
+  echo "gpu-kit: kit $(cat "$K/kit.json" 2>/dev/null | tr -d '\n')"
+  echo "gpu-kit: $(uname -m), node $("$K/bin/node" --version 2>&1), VK_DRIVER_FILES=${VK_DRIVER_FILES:-} VK_ICD_FILENAMES=${VK_ICD_FILENAMES:-}"
+  command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L
+  ldconfig -p 2>/dev/null | grep -E 'libvulkan\.so|libGLX_nvidia|libGLdispatch|libnvidia-glcore' | sed 's/^/gpu-kit: /'
+  [ -n "${VK_DRIVER_FILES:-}" ] && [ -f "$VK_DRIVER_FILES" ] && tr -d '\n ' <"$VK_DRIVER_FILES" | sed 's/^/gpu-kit: ICD /' && echo
+} 2>&1 | tee -a "$LOG"
+
+set -o pipefail
+"$K/bin/node" --max-old-space-size="${SYNFIRE_HEAP_MB:-32768}" "$K/gpu-check.mjs" "$OUTDIR" "$@" 2>&1 | tee -a "$LOG"
+rc=$?
+log "gpu-check exit code $rc"
+exit $rc
