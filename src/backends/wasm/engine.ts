@@ -9,7 +9,8 @@
  *   (t+1) % slots + d, so a synapse's ring offset `d·C + target` is fixed and delivery needs no modulo; A(s) is
  *   the sum of rows s % slots and s % slots + slots (int32 sums wrap mod 2^32, as the oracle's Int32Array does).
  * - Synapses: CSR by pre in description order (the oracle's structure rule, including its rebuild on
- *   writeWeights), stored weights as i16 per replica.
+ *   writeWeights), stored weights as i16 per replica, and for delivery one packed word per synapse (ring offset
+ *   and weight, ./kernels.ts) where offsets fit in 23 bits.
  *
  * Sources, learning (nbp-circuit.md §2) and recording run in JavaScript over views of the memory, with the
  * oracle's rules. Environment-neutral; one engine serves a worker thread (./worker.ts) or the calling thread.
@@ -337,25 +338,17 @@ export class WasmEngine {
       count++;
     }
     for (let j = 0; j < preSize; j++) rowStart[j + 1]! += rowStart[j]!;
-    // Counting sort of the entries by key = delay·postSize + post, then a stable distribution into rows: every
-    // row is in (delay, target) order. Sums into a ring cell do not depend on the order (int32 adds wrap).
     const delays = syn.delays;
-    const delayOf = typeof delays === 'number' ? () => delays : (i: number) => delays[i]!;
-    const keyStart = new Int32Array((plan.maxDelay + 1) * postSize + 1);
-    for (let i = 0; i < descLength; i++) if (keep[i]) keyStart[delayOf(i) * postSize + postOf(i) + 1]!++;
-    for (let q = 0; q + 1 < keyStart.length; q++) keyStart[q + 1]! += keyStart[q]!;
-    const byKey = new Int32Array(count);
-    for (let i = 0; i < descLength; i++) if (keep[i]) byKey[keyStart[delayOf(i) * postSize + postOf(i)]!++] = i;
     const fill = rowStart.slice(0, preSize);
     const post = new Int32Array(count);
     const descIndex = new Int32Array(count);
-    const delay = plan.constDelay >= 0 ? null : new Uint8Array(count);
-    for (let q = 0; q < count; q++) {
-      const i = byKey[q]!;
+    const delay = typeof delays === 'number' ? null : new Uint8Array(count);
+    for (let i = 0; i < descLength; i++) {
+      if (!keep[i]) continue;
       const slot = fill[preOf(i)]!++;
       post[slot] = postOf(i);
       descIndex[slot] = i;
-      if (delay) delay[slot] = delayOf(i);
+      if (delay) delay[slot] = (delays as ArrayLike<number>)[i]!;
     }
     const rowStartPtr = this.alloc(rowStart.length * 4);
     this.i32.set(rowStart, rowStartPtr >> 2);
