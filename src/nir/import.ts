@@ -201,7 +201,12 @@ function report(
 /** Imports a NIR graph. Throws NirError for unsupported or malformed graphs, NetworkError if the result is invalid. */
 export function importNir(graph: NirGraph, options: ImportOptions = {}): { network: NirNetwork; report: ImportReport } {
   const file = options.file ?? 'graph';
-  if (graph.synfire && options.useExtension !== false) return importExtension(graph, file);
+  if (graph.synfire && options.useExtension !== false) {
+    const result = importExtension(graph, file);
+    if (options.dt !== undefined || options.vth !== undefined)
+      result.report.notes.push('dt and vth options are ignored: the extension holds the integers (use --no-extension to re-quantize)');
+    return result;
+  }
   const dt = options.dt ?? 1;
   if (!(dt > 0) || !Number.isFinite(dt)) throw new NirError(`dt = ${dt} must be a positive number of seconds per step`);
   const vth = options.vth ?? DEFAULT_VTH;

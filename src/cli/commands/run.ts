@@ -19,7 +19,7 @@ const USAGE = `usage: synfire run NET.json --steps N [--backend NAME] [--input S
   --record        comma-separated groups whose spikes are written, or 'all' (default all)
   --record-state  comma-separated groups (or 'all') whose u and v are written at every step (default none)
   --out           output file (default: print to stdout); format {"format": "synfire-run-1", "spikes": {...}, ...}
-  Progress goes to stderr for runs of more than one chunk (${'1000'} steps or a twentieth of N).`;
+  Progress goes to stderr for runs of more than one chunk (1000 steps or a twentieth of N, if larger).`;
 
 function groupList(value: string | undefined, flag: string, known: string[]): string[] | 'all' | undefined {
   if (value === undefined) return undefined;
