@@ -42,8 +42,11 @@ export const TARGETS = {
   coreEventsPerS1M: 3e9,
 } as const;
 
-/** How a stage ended: 'ok', 'fail' (a wrong result), 'error' (it threw), 'partial' (its deadline cut it short). */
-export type StageStatus = 'ok' | 'fail' | 'error' | 'partial' | 'skipped';
+/**
+ * How a stage ended: 'ok', 'fail' (a wrong result), 'error' (it threw), 'partial' (its deadline cut it short),
+ * 'skipped' (the overall budget was spent before it); 'running' in a JSON written while it ran (a run cut short).
+ */
+export type StageStatus = 'ok' | 'fail' | 'error' | 'partial' | 'skipped' | 'running';
 
 /** What every stage record carries. */
 export interface StageRecord {

@@ -139,7 +139,7 @@ export function summaryLines(report: GpuCheckReport): string[] {
     lines.push(
       r.error
         ? `nbp ${r.replicas} replicas: ERROR ${r.error}`
-        : `nbp ${r.replicas} replicas: train ${r.trainPerReplica.toFixed(0)}/s per replica, ${r.trainSummed.toExponential(3)}/s summed (${r.samples} samples); infer ${r.inferSummed?.toExponential(3) ?? 'n/a'}/s summed`,
+        : `nbp ${r.replicas} replicas: train ${r.trainPerReplica.toFixed(0)}/s per replica, ${r.trainSummed.toExponential(3)}/s summed (${r.samples} samples); infer ${r.inferSummed === null ? 'n/a' : `${r.inferSummed.toExponential(3)}/s summed`}`,
     );
   }
   for (const r of core?.results ?? []) {
@@ -224,6 +224,8 @@ export async function runGpuCheck(opts: GpuCheckOptions): Promise<{ report: GpuC
         continue;
       }
       opts.log(`stage ${name} (until +${((deadline - t0) / 1000).toFixed(0)} s)`);
+      report.stages[name] = { status: 'running', ms: 0 } as never;
+      save();
       try {
         switch (name) {
           case 'traces':
@@ -237,13 +239,13 @@ export async function runGpuCheck(opts: GpuCheckOptions): Promise<{ report: GpuC
             break;
           case 'nbp':
             report.stages.nbp = await nbpStage(ctx, data(), size.nbp, deadline, (r) => {
-              report.stages.nbp = r;
+              report.stages.nbp = { ...r, status: 'running' };
               save();
             });
             break;
           case 'core':
             report.stages.core = await coreStage(env, size.core, deadline, (r) => {
-              report.stages.core = r;
+              report.stages.core = { ...r, status: 'running' };
               save();
             });
             break;
