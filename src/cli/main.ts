@@ -19,7 +19,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
 };
 
 function usage(): string {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`);
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)} ${c.summary}`);
   return `usage: synfire <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun 'synfire <command> --help' for a command's options.`;
 }
 
