@@ -92,7 +92,8 @@ async function probeTimestamps(ctx: GpuContext): Promise<AdapterRecord['timestam
   const read = device.createBuffer({ size: passes * 16, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
   const data = device.createBuffer({ size: 4 * 64 * 256, usage: GPUBufferUsage.STORAGE });
   const module = device.createShaderModule({
-    code: '@group(0) @binding(0) var<storage, read_write> a: array<u32>;\n' +
+    code:
+      '@group(0) @binding(0) var<storage, read_write> a: array<u32>;\n' +
       '@compute @workgroup_size(64) fn main(@builtin(global_invocation_id) g: vec3u) { a[g.x] = a[g.x] * 1664525u + 1013904223u; }',
   });
   const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' } });
@@ -246,7 +247,12 @@ async function fuzzCompare(c: NetworkCase, gpu: WebgpuBackend, mode: FuzzMode): 
       await expected.run(c.segments[k]!);
       await actual.run(c.segments[k]!);
     }
-    const diff = await diffSimulations(expected, actual, c.network.groups.map((g) => g.name), c.network.projections.map((p) => p.name));
+    const diff = await diffSimulations(
+      expected,
+      actual,
+      c.network.groups.map((g) => g.name),
+      c.network.projections.map((p) => p.name),
+    );
     if (diff) return diff;
     const [e, a] = [expected.stats().synapticEvents, actual.stats().synapticEvents];
     return e === a ? null : `synaptic events: expected ${e} got ${a}`;
@@ -408,8 +414,16 @@ export async function nbpStage(
       continue;
     }
     const row: NbpRow = {
-      replicas, samples: 0, trainSeconds: 0, trainPerReplica: 0, trainSummed: 0, probePerReplica: 0,
-      inferSamples: test.n, inferPerReplica: null, inferSummed: null, createMs: 0,
+      replicas,
+      samples: 0,
+      trainSeconds: 0,
+      trainPerReplica: 0,
+      trainSummed: 0,
+      probePerReplica: 0,
+      inferSamples: test.n,
+      inferPerReplica: null,
+      inferSummed: null,
+      createMs: 0,
     };
     const initial = Array.from({ length: replicas }, (_, r) => glorotInit(shape, replicaSeed(1, r)));
     const orders = initial.map((_, r) => epochOrder(train.n, replicaSeed(1, r), 0));
@@ -485,7 +499,12 @@ export interface TargetCheck {
 /** Compares the figures measured so far with the issue's targets (a figure not measured is a MISS). */
 export function checkTargets(stages: { core?: CoreRecord; nbp?: NbpRecord; circuit?: CircuitRecord }): TargetCheck[] {
   const check = (name: string, value: number | null, target: number, kind: 'min' | 'max', unit: string, detail: string): TargetCheck => ({
-    name, value, target, kind, unit, detail,
+    name,
+    value,
+    target,
+    kind,
+    unit,
+    detail,
     pass: value !== null && Number.isFinite(value) && (kind === 'min' ? value >= target : value <= target),
   });
   const rows = (stages.nbp?.rows ?? []).filter((r) => !r.error && r.trainSummed > 0);
@@ -494,9 +513,30 @@ export function checkTargets(stages: { core?: CoreRecord; nbp?: NbpRecord; circu
   const circuit = stages.circuit?.results.find((r) => r.benchmark === 'nbp-circuit-train' && r.backend === 'webgpu');
   const core1m = stages.core?.results.filter((r) => r.backend === 'webgpu').sort((a, b) => (b.sizes.neurons ?? 0) - (a.sizes.neurons ?? 0))[0];
   return [
-    check('nbp fused training, samples/s per replica (1 replica)', one?.trainPerReplica ?? null, TARGETS.nbpTrainPerReplica, 'min', 'samples/s', one ? `${one.samples} samples` : 'not measured'),
-    check('nbp fused training, samples/s summed over replicas (best count)', best?.trainSummed ?? null, TARGETS.nbpTrainSummed, 'min', 'samples/s', best ? `${best.replicas} replicas` : 'not measured'),
-    check('circuit training, µs per step (the chip: 125)', circuit?.usPerStep ?? null, TARGETS.circuitUsPerStep, 'max', 'µs/step', circuit ? `${circuit.sizes.samples} samples` : 'not measured'),
+    check(
+      'nbp fused training, samples/s per replica (1 replica)',
+      one?.trainPerReplica ?? null,
+      TARGETS.nbpTrainPerReplica,
+      'min',
+      'samples/s',
+      one ? `${one.samples} samples` : 'not measured',
+    ),
+    check(
+      'nbp fused training, samples/s summed over replicas (best count)',
+      best?.trainSummed ?? null,
+      TARGETS.nbpTrainSummed,
+      'min',
+      'samples/s',
+      best ? `${best.replicas} replicas` : 'not measured',
+    ),
+    check(
+      'circuit training, µs per step (the chip: 125)',
+      circuit?.usPerStep ?? null,
+      TARGETS.circuitUsPerStep,
+      'max',
+      'µs/step',
+      circuit ? `${circuit.sizes.samples} samples` : 'not measured',
+    ),
     check(
       'core, synaptic events/s at 1M neurons',
       core1m && core1m.sizes.neurons === 1_000_000 ? (core1m.synapticEventsPerS ?? null) : null,

@@ -21,8 +21,24 @@ import pkg from '../package.json' with { type: 'json' };
 import type { GpuContext } from '../src/backends/webgpu/device.ts';
 import type { BenchEnv } from '../src/bench/types.ts';
 import {
-  acquireCheckGpu, adapterStage, checkTargets, circuitStage, coreStage, fuzzStage, loadMnist, nbpStage, targetLine, tracesStage,
-  type AdapterRecord, type CircuitRecord, type CoreRecord, type FuzzRecord, type NbpRecord, type StageRecord, type TargetCheck, type TracesRecord,
+  acquireCheckGpu,
+  adapterStage,
+  checkTargets,
+  circuitStage,
+  coreStage,
+  fuzzStage,
+  loadMnist,
+  nbpStage,
+  targetLine,
+  tracesStage,
+  type AdapterRecord,
+  type CircuitRecord,
+  type CoreRecord,
+  type FuzzRecord,
+  type NbpRecord,
+  type StageRecord,
+  type TargetCheck,
+  type TracesRecord,
 } from './gpu-check-stages.ts';
 
 /** The JSON file's format tag. */
@@ -103,17 +119,17 @@ const FULL_BUDGET: Record<StageName, number> = { traces: 40, fuzz: 50, circuit: 
 function sizes(quick: boolean) {
   return quick
     ? {
-      fuzz: { cases: 3, minSteps: 20, maxSteps: 40, seed: 20241125 },
-      core: { sizes: [1000, 4000], cpuMax: 4000, steps: 50 },
-      nbp: { replicas: [1, 2], trainSeconds: 0.2, probeSamples: 32, maxSamples: 200, inferSamples: 200 },
-      circuit: { 'circuit-samples': '2', 'circuit-eval': '16', 'circuit-per-run': '2' },
-    }
+        fuzz: { cases: 3, minSteps: 20, maxSteps: 40, seed: 20241125 },
+        core: { sizes: [1000, 4000], cpuMax: 4000, steps: 50 },
+        nbp: { replicas: [1, 2], trainSeconds: 0.2, probeSamples: 32, maxSamples: 200, inferSamples: 200 },
+        circuit: { 'circuit-samples': '2', 'circuit-eval': '16', 'circuit-per-run': '2' },
+      }
     : {
-      fuzz: { cases: 30, minSteps: 250, maxSteps: 500, seed: 20241125 },
-      core: { sizes: [4000, 100_000, 1_000_000], cpuMax: 100_000 },
-      nbp: { replicas: [1, 2, 4, 8, 16, 32, 64, 128, 256], trainSeconds: 2, probeSamples: 1000, maxSamples: 59_000 },
-      circuit: {} as Record<string, string>,
-    };
+        fuzz: { cases: 30, minSteps: 250, maxSteps: 500, seed: 20241125 },
+        core: { sizes: [4000, 100_000, 1_000_000], cpuMax: 100_000 },
+        nbp: { replicas: [1, 2, 4, 8, 16, 32, 64, 128, 256], trainSeconds: 2, probeSamples: 1000, maxSamples: 59_000 },
+        circuit: {} as Record<string, string>,
+      };
 }
 
 function writeAtomic(path: string, text: string): void {
@@ -126,12 +142,18 @@ export function summaryLines(report: GpuCheckReport): string[] {
   const lines: string[] = [];
   const a = report.adapter;
   if (a) {
-    lines.push(`adapter: ${[a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' / ')}${a.isFallbackAdapter ? ' (FALLBACK)' : ''}`);
+    lines.push(
+      `adapter: ${[a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' / ')}${a.isFallbackAdapter ? ' (FALLBACK)' : ''}`,
+    );
     lines.push(`timestamps: ${a.timestampQuery ? `on, ${a.timestampProbe?.quantized ? 'QUANTIZED' : 'not quantized'}` : 'unavailable'}`);
   }
   const { traces, fuzz, circuit, nbp, core } = report.stages;
-  if (traces) lines.push(`traces [${traces.status}]: ${traces.matched}/${traces.total} match${traces.skipped ? `, ${traces.skipped.length} skipped` : ''}`);
-  if (fuzz) lines.push(`fuzz [${fuzz.status}]: ${fuzz.passed}/${fuzz.cases} random networks equal to the CPU (${fuzz.steps} steps)${fuzz.failures[0] ? `; first failure: ${fuzz.failures[0].diff}` : ''}`);
+  if (traces)
+    lines.push(`traces [${traces.status}]: ${traces.matched}/${traces.total} match${traces.skipped ? `, ${traces.skipped.length} skipped` : ''}`);
+  if (fuzz)
+    lines.push(
+      `fuzz [${fuzz.status}]: ${fuzz.passed}/${fuzz.cases} random networks equal to the CPU (${fuzz.steps} steps)${fuzz.failures[0] ? `; first failure: ${fuzz.failures[0].diff}` : ''}`,
+    );
   for (const r of circuit?.results ?? []) {
     lines.push(`circuit ${r.benchmark} [${circuit!.status}]: ${r.usPerStep?.toFixed(2)} µs/step, ${r.samplesPerS?.toFixed(0)} samples/s`);
   }
@@ -143,7 +165,9 @@ export function summaryLines(report: GpuCheckReport): string[] {
     );
   }
   for (const r of core?.results ?? []) {
-    lines.push(`core ${r.sizes.neurons} neurons ${r.backend}: ${r.synapticEventsPerS?.toExponential(3)} events/s, ${r.usPerStep?.toFixed(1)} µs/step, gpu ${r.gpuMsPerStep == null ? 'n/a' : `${(r.gpuMsPerStep * 1000).toFixed(1)} µs/step`}`);
+    lines.push(
+      `core ${r.sizes.neurons} neurons ${r.backend}: ${r.synapticEventsPerS?.toExponential(3)} events/s, ${r.usPerStep?.toFixed(1)} µs/step, gpu ${r.gpuMsPerStep == null ? 'n/a' : `${(r.gpuMsPerStep * 1000).toFixed(1)} µs/step`}`,
+    );
   }
   for (const [name, s] of Object.entries(report.stages) as Array<[string, StageRecord]>) if (s.error) lines.push(`${name} ERROR: ${s.error}`);
   for (const t of report.targets) lines.push(targetLine(t, report.gpuFigures));
@@ -197,7 +221,9 @@ export async function runGpuCheck(opts: GpuCheckOptions): Promise<{ report: GpuC
   try {
     report.adapter = await adapterStage(ctx);
     const a = report.adapter;
-    opts.log(`adapter: ${a.vendor} / ${a.architecture} / ${a.device} / ${a.description}; fallback ${a.isFallbackAdapter}; timestamps ${a.timestampQuery}`);
+    opts.log(
+      `adapter: ${a.vendor} / ${a.architecture} / ${a.device} / ${a.description}; fallback ${a.isFallbackAdapter}; timestamps ${a.timestampQuery}`,
+    );
     if (a.isFallbackAdapter && !opts.allowFallback) {
       report.error = 'the adapter is a software fallback: its figures are not GPU figures (pass --allow-fallback to run anyway)';
       return finish('refused', 2);
@@ -251,7 +277,11 @@ export async function runGpuCheck(opts: GpuCheckOptions): Promise<{ report: GpuC
             break;
         }
       } catch (err) {
-        report.stages[name] = { status: 'error', ms: performance.now() - started, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) } as never;
+        report.stages[name] = {
+          status: 'error',
+          ms: performance.now() - started,
+          error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+        } as never;
       }
       const status = (report.stages[name] as StageRecord).status;
       if (status === 'fail' || status === 'error') failed = true;
@@ -321,18 +351,21 @@ async function main(argv: string[]): Promise<number> {
   const outDir = resolve(positionals[0]!);
   const dataDir = values['data-dir'] ?? defaultDataDir();
   // The hard stop: if a stage hangs (a lost device), exit 20 s past the budget; the JSON on disk holds what was done.
-  const watchdog = setTimeout(() => {
-    console.error(`gpu:check: overall budget of ${budgetS} s exceeded by 20 s; exiting (see ${join(outDir, 'gpu-check.json')})`);
-    try {
-      const path = join(outDir, 'gpu-check.json');
-      const report = JSON.parse(readFileSync(path, 'utf8')) as GpuCheckReport;
-      report.state = 'aborted';
-      report.finishedAt = new Date().toISOString();
-      writeAtomic(path, `${JSON.stringify(report, null, 1)}\n`);
-      writeAtomic(join(outDir, 'gpu-check.txt'), `${summaryLines(report).join('\n')}\nABORTED: budget exceeded\n`);
-    } catch {}
-    process.exit(3);
-  }, (budgetS + 20) * 1000);
+  const watchdog = setTimeout(
+    () => {
+      console.error(`gpu:check: overall budget of ${budgetS} s exceeded by 20 s; exiting (see ${join(outDir, 'gpu-check.json')})`);
+      try {
+        const path = join(outDir, 'gpu-check.json');
+        const report = JSON.parse(readFileSync(path, 'utf8')) as GpuCheckReport;
+        report.state = 'aborted';
+        report.finishedAt = new Date().toISOString();
+        writeAtomic(path, `${JSON.stringify(report, null, 1)}\n`);
+        writeAtomic(join(outDir, 'gpu-check.txt'), `${summaryLines(report).join('\n')}\nABORTED: budget exceeded\n`);
+      } catch {}
+      process.exit(3);
+    },
+    (budgetS + 20) * 1000,
+  );
   watchdog.unref();
   const { code } = await runGpuCheck({
     outDir,

@@ -12,8 +12,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GpuContext } from '../../src/backends/webgpu/device.ts';
 import type { BenchEnv, BenchResult } from '../../src/bench/types.ts';
 import {
-  acquireCheckGpu, adapterStage, checkTargets, circuitStage, coreStage, fuzzStage, loadMnist, nbpStage, TARGETS, targetLine, tracesStage,
-  type CoreRecord, type NbpRecord, type NbpRow,
+  acquireCheckGpu,
+  adapterStage,
+  checkTargets,
+  circuitStage,
+  coreStage,
+  fuzzStage,
+  loadMnist,
+  nbpStage,
+  TARGETS,
+  targetLine,
+  tracesStage,
+  type CoreRecord,
+  type NbpRecord,
+  type NbpRow,
 } from '../../scripts/gpu-check-stages.ts';
 import { FORMAT, runGpuCheck, type GpuCheckReport } from '../../scripts/gpu-check.ts';
 import { ROOT, TRACES_DIR } from '../paths.ts';
@@ -72,7 +84,9 @@ describe('gpu:check stages (quick sizes, SwiftShader)', () => {
   it('nbp and circuit: fused training per replica and summed, inference, circuit µs per step', async () => {
     const data = loadMnist();
     const rows: number[] = [];
-    const r = await nbpStage(ctx, data, { replicas: [1, 3], trainSeconds: 0.05, probeSamples: 8, maxSamples: 20, inferSamples: 50 }, far(), (x) => rows.push(x.rows.length));
+    const r = await nbpStage(ctx, data, { replicas: [1, 3], trainSeconds: 0.05, probeSamples: 8, maxSamples: 20, inferSamples: 50 }, far(), (x) =>
+      rows.push(x.rows.length),
+    );
     expect(r.status).toBe('ok');
     expect(rows).toEqual([1, 2]);
     for (const row of r.rows) {
@@ -91,12 +105,35 @@ describe('gpu:check stages (quick sizes, SwiftShader)', () => {
 
 describe('gpu:check targets', () => {
   const row = (replicas: number, perReplica: number): NbpRow => ({
-    replicas, samples: 100, trainSeconds: 1, trainPerReplica: perReplica, trainSummed: perReplica * replicas, probePerReplica: perReplica,
-    inferSamples: 10, inferPerReplica: null, inferSummed: null, createMs: 0,
+    replicas,
+    samples: 100,
+    trainSeconds: 1,
+    trainPerReplica: perReplica,
+    trainSummed: perReplica * replicas,
+    probePerReplica: perReplica,
+    inferSamples: 10,
+    inferPerReplica: null,
+    inferSummed: null,
+    createMs: 0,
   });
-  const coreRow = (neurons: number, events: number): BenchResult =>
-    ({ benchmark: 'core', sizes: { neurons }, backend: 'webgpu', environment: 'node', adapter: 'x', synapticEventsPerS: events, version: 't', commit: null });
-  const nbp = (rows: NbpRow[]): NbpRecord => ({ status: 'ok', ms: 0, dataset: 'm', shape: { nIn: 400, nHid: 400, nOut: 10 }, semantics: 'loihi', rows });
+  const coreRow = (neurons: number, events: number): BenchResult => ({
+    benchmark: 'core',
+    sizes: { neurons },
+    backend: 'webgpu',
+    environment: 'node',
+    adapter: 'x',
+    synapticEventsPerS: events,
+    version: 't',
+    commit: null,
+  });
+  const nbp = (rows: NbpRow[]): NbpRecord => ({
+    status: 'ok',
+    ms: 0,
+    dataset: 'm',
+    shape: { nIn: 400, nHid: 400, nOut: 10 },
+    semantics: 'loihi',
+    rows,
+  });
   const core = (results: BenchResult[]): CoreRecord => ({ status: 'ok', ms: 0, results });
 
   it('passes at the targets, misses below them or when a figure is missing', () => {
@@ -119,7 +156,15 @@ describe('gpu:check targets', () => {
 describe('gpu:check run', () => {
   it('refuses a fallback adapter without --allow-fallback, and says so in the JSON', async () => {
     const out = mkdtempSync(join(tmpdir(), 'gpu-check-'));
-    const { report, code } = await runGpuCheck({ outDir: out, quick: true, allowFallback: false, tracesDir: TRACES_DIR, budgetS: 60, stages: ['traces'], log: () => {} });
+    const { report, code } = await runGpuCheck({
+      outDir: out,
+      quick: true,
+      allowFallback: false,
+      tracesDir: TRACES_DIR,
+      budgetS: 60,
+      stages: ['traces'],
+      log: () => {},
+    });
     expect([code, report.state, report.gpuFigures]).toEqual([2, 'refused', false]);
     const json = JSON.parse(readFileSync(join(out, 'gpu-check.json'), 'utf8')) as GpuCheckReport;
     expect([json.format, json.state, json.stages]).toEqual([FORMAT, 'refused', {}]);
@@ -128,13 +173,23 @@ describe('gpu:check run', () => {
   it('the bundle the kit carries runs from outside the repository (esbuild, plain node)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gpu-kit-'));
     await exec(join(ROOT, 'node_modules/.bin/esbuild'), [
-      join(ROOT, 'scripts/gpu-check.ts'), '--bundle', '--platform=node', '--format=esm', '--target=node20', `--outfile=${join(dir, 'gpu-check.mjs')}`,
-      '--external:webgpu', '--log-level=warning',
+      join(ROOT, 'scripts/gpu-check.ts'),
+      '--bundle',
+      '--platform=node',
+      '--format=esm',
+      '--target=node20',
+      `--outfile=${join(dir, 'gpu-check.mjs')}`,
+      '--external:webgpu',
+      '--log-level=warning',
       "--banner:js=import { createRequire as __synfireRequire } from 'node:module'; const require = __synfireRequire(import.meta.url);",
     ]);
     symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
     const out = join(dir, 'out');
-    const { stdout } = await exec(process.execPath, [join(dir, 'gpu-check.mjs'), out, '--quick', '--allow-fallback', '--stages', 'traces,fuzz', '--traces', TRACES_DIR], { cwd: dir });
+    const { stdout } = await exec(
+      process.execPath,
+      [join(dir, 'gpu-check.mjs'), out, '--quick', '--allow-fallback', '--stages', 'traces,fuzz', '--traces', TRACES_DIR],
+      { cwd: dir },
+    );
     const json = JSON.parse(readFileSync(join(out, 'gpu-check.json'), 'utf8')) as GpuCheckReport;
     expect([json.state, json.stages.traces?.status, json.stages.fuzz?.status, json.gpuFigures]).toEqual(['done', 'ok', 'ok', false]);
     expect(json.targets).toHaveLength(4);
