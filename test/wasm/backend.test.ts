@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createCpuBackend } from '../../src/backends/cpu/index.ts';
-import { createWasmBackend } from '../../src/backends/wasm/index.ts';
+import { createWasmBackend, type WasmBackendOptions, type WasmSimulation } from '../../src/backends/wasm/index.ts';
 import { getBackend, selectSimulationBackend } from '../../src/backends/index.ts';
 import type { Simulation } from '../../src/backends/types.ts';
 import type { Network } from '../../src/network/types.ts';
@@ -14,11 +14,11 @@ import { diffSimulations } from '../webgpu/helpers.ts';
 
 const cpu = createCpuBackend();
 
-async function runBoth(network: Network, replicas: number, steps: number, threads: number, between?: (sim: Simulation) => Promise<void>) {
+async function runBoth(network: Network, replicas: number, steps: number, threads: number | WasmBackendOptions, between?: (sim: Simulation) => Promise<void>) {
   const stateSteps = Array.from({ length: steps }, (_, t) => t);
   const options = { replicas, recording: { spikes: 'all' as const, state: 'all' as const, stateSteps } };
   const expected = await cpu.create(network, options);
-  const actual = await createWasmBackend({ threads }).create(network, options);
+  const actual = await createWasmBackend(typeof threads === 'number' ? { threads } : threads).create(network, options);
   try {
     for (const sim of [expected, actual]) {
       await sim.run(steps >> 1);
@@ -87,6 +87,23 @@ describe('wasm backend: weights', () => {
     expect(r.diff).toBeNull();
     expect(r.actual).toBe(r.expected);
     expect(r.recording.length).toBe(3);
+  });
+
+  it('the same writes on one replica split by compartments over 3 threads', { timeout: 60_000 }, async () => {
+    const network = dense();
+    const n = 9 * 7;
+    const one = Array.from({ length: n }, (_, i) => (i % 2 === 0 ? -70 + i : 0));
+    const all = Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 1 : 0));
+    const options = { threads: 3, partitionMinCompartments: 0 };
+    const sim = (await createWasmBackend(options).create(network)) as WasmSimulation;
+    expect(sim.layout()).toEqual({ threads: 3, split: 'compartments' });
+    sim.dispose();
+    const r = await runBoth(network, 1, 80, options, async (s) => {
+      await s.writeWeights('ab', one, 0);
+      await s.writeWeights('ab', all);
+    });
+    expect(r.diff).toBeNull();
+    expect(r.actual).toBe(r.expected);
   });
 
   it('readWeights returns the stored (quantized) weights in the description layout', async () => {

@@ -2,7 +2,8 @@
  * Random networks on the wasm backend against the CPU oracle, compared on every step: every spike of every group
  * and u/v of every compartment at every step, then the final state, the weights of every projection (plastic
  * ones learned) of every replica, and the synaptic event count. Replicas run in worker threads (one per replica
- * group) and, separately, all in the calling thread. Each property runs at least 1,000 steps in total.
+ * group), all in the calling thread, and one replica split by compartments over three worker threads. Each
+ * property runs at least 1,000 steps in total.
  * Fixed seeds keep runs reproducible; SYNFIRE_FUZZ_SEED / SYNFIRE_FUZZ_RUNS explore further.
  */
 import { describe, expect, it } from 'vitest';
@@ -63,5 +64,25 @@ describe('wasm backend = CPU oracle on random networks, every step', () => {
 
   it('every replica in the calling thread', { timeout: 300_000 }, async () => {
     expect(await checkProperty({ threads: 1 }, 1)).toBeGreaterThanOrEqual(RUNS * 250);
+  });
+
+  it('one replica split by compartments over 3 threads', { timeout: 300_000 }, async () => {
+    let steps = 0;
+    await fc.assert(
+      fc.asyncProperty(networkCaseArb(250, 500), async (drawn) => {
+        // One replica, no learning: the cases that are split (others run unsplit and are covered above).
+        const c: NetworkCase = {
+          ...drawn,
+          replicas: 1,
+          network: { ...drawn.network, projections: drawn.network.projections.map(({ learning: _, ...p }) => p) },
+          injections: drawn.injections.map((list) => list.filter((i) => i.replica === undefined || i.replica === 0)),
+        };
+        const diff = await compare(c, { threads: 3, partitionMinCompartments: 0 });
+        steps += c.steps;
+        expect(diff, `network: ${JSON.stringify(c.network).slice(0, 2000)}`).toBeNull();
+      }),
+      { seed: SEED + 2, numRuns: RUNS, endOnFailure: true },
+    );
+    expect(steps).toBeGreaterThanOrEqual(RUNS * 250);
   });
 });

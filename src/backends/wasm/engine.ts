@@ -159,7 +159,10 @@ export class WasmEngine {
   private step = 0;
   private events = 0;
 
-  constructor(network: Network, replicas: number, recording: RecordingOptions | undefined) {
+  /** Partitioned mode: this engine's compartment range and the shared spike exchange (see {@link Partition}). */
+  private readonly part: PartitionState | null;
+
+  constructor(network: Network, replicas: number, recording: RecordingOptions | undefined, partition?: Partition) {
     let offset = 0;
     this.groups = network.groups.map((g, population) => {
       const group: Group = {
@@ -179,6 +182,9 @@ export class WasmEngine {
     });
     const C = offset;
     this.C = C;
+    this.part = partition ? partitionState(partition, this.groups, C) : null;
+    if (this.part && replicas !== 1) throw new RangeError('wasm engine: a partitioned engine holds exactly one replica');
+    if (this.part && network.projections.some((p) => p.learning)) throw new RangeError('wasm engine: plastic projections cannot be partitioned');
     let flag = C;
     this.sources = network.sources.map((s, i) => {
       const source = { name: s.name, population: this.groups.length + i, flagOffset: flag, size: s.size };
@@ -330,6 +336,15 @@ export class WasmEngine {
     const { preSize, postSize, descLength } = plan;
     const preOf = syn.kind === 'dense' ? (i: number) => i % preSize : (i: number) => syn.pre[i]!;
     const postOf = syn.kind === 'dense' ? (i: number) => (i / preSize) | 0 : (i: number) => syn.post[i]!;
+    if (this.part) {
+      // A partition holds only the synapses onto its compartment range.
+      const { start, end } = this.part;
+      keep = keep.slice();
+      for (let i = 0; i < descLength; i++) {
+        const target = plan.postOffset + postOf(i);
+        if (target < start || target >= end) keep[i] = 0;
+      }
+    }
     const rowStart = new Int32Array(preSize + 1);
     let count = 0;
     for (let i = 0; i < descLength; i++) {
@@ -435,12 +450,21 @@ export class WasmEngine {
     const row = t % slots;
     const ringA = rep.ring + row * C * 4;
     const ringB = rep.ring + (row + slots) * C * 4;
-    // Steps 1-6 for every group.
+    // Steps 1-6 for every group (of a partition: its part of the compartments).
     for (const g of this.groups) {
       const off = g.offset * 4;
-      const end = pad4(g.size) * 4;
+      let begin = 0;
+      let end = pad4(g.size) * 4;
+      if (this.part) {
+        begin = Math.max(0, this.part.start - g.offset) * 4;
+        end = Math.min(end, Math.max(0, this.part.end - g.offset) * 4);
+        if (begin >= end) {
+          count[g.population] = 0;
+          continue;
+        }
+      }
       const list = rep.list[g.population]!;
-      let n = k.neurons(rep.u + off, rep.v + off, rep.ref + off, this.biasPtr + off, ringA + off, ringB + off, 0, end, g.ku, g.kv, g.vthEff, t, t + g.refractory, list, 0, 0);
+      let n = k.neurons(rep.u + off, rep.v + off, rep.ref + off, this.biasPtr + off, ringA + off, ringB + off, begin, end, g.ku, g.kv, g.vthEff, t, t + g.refractory, list, 0, 0);
       let stop = this.i32[0]!;
       while (stop < end) {
         n = this.scalarLanes(rep, g, (ringA + off) >> 2, (ringB + off) >> 2, stop >> 2, t, list, n);
@@ -465,6 +489,7 @@ export class WasmEngine {
       for (let q = 0; q < n; q++) this.sourceFlag[this.i32[list + q]!] = 0;
       count[s.population] = n;
     }
+    if (this.part) this.exchange(rep, t);
     // Step 7: delivery into the rows of t+1 .. t+1+d.
     const ring = rep.ring + ((t + 1) % slots) * C * 4;
     for (const p of this.plans) {
@@ -550,7 +575,9 @@ export class WasmEngine {
 
   private record(rep: Replica, t: number): void {
     const { spikeGroups, stateGroups, stateSteps } = this.recording;
-    for (let g = 0; g < spikeGroups.length; g++) {
+    // Partitions all hold the whole step's spikes after the exchange; the first one records them.
+    const spikeGroupCount = this.part && this.part.index > 0 ? 0 : spikeGroups.length;
+    for (let g = 0; g < spikeGroupCount; g++) {
       const pop = spikeGroups[g]!.population;
       const n = rep.count[pop]!;
       if (n === 0) continue;
@@ -573,9 +600,47 @@ export class WasmEngine {
     if (stateSteps[rep.nextState] !== t) return;
     rep.nextState++;
     stateGroups.forEach((g, i) => {
-      rep.u0[i]!.push(this.i32.slice((rep.u >> 2) + g.offset, (rep.u >> 2) + g.offset + g.size));
-      rep.v0[i]!.push(this.i32.slice((rep.v >> 2) + g.offset, (rep.v >> 2) + g.offset + g.size));
+      const [from, to] = this.ownedPart(g);
+      rep.u0[i]!.push(this.i32.slice((rep.u >> 2) + from, (rep.u >> 2) + to));
+      rep.v0[i]!.push(this.i32.slice((rep.v >> 2) + from, (rep.v >> 2) + to));
     });
+  }
+
+  /** The compartments [from, to) of group g this engine updates (all of them unless partitioned). */
+  private ownedPart(g: Group): [number, number] {
+    if (!this.part) return [g.offset, g.offset + g.size];
+    const from = Math.min(Math.max(this.part.start, g.offset), g.offset + g.size);
+    const to = Math.max(Math.min(this.part.end, g.offset + g.size), from);
+    return [from, to];
+  }
+
+  /**
+   * Partitioned step: publishes this partition's spikes of step t (per group, in the exchange buffer of t's
+   * parity), waits for every partition, then gathers all of them, in partition order (so indices stay
+   * increasing), into the spike lists that delivery and recording read.
+   */
+  private exchange(rep: Replica, t: number): void {
+    const part = this.part!;
+    const x = part.words;
+    const parity = t & 1;
+    for (const g of this.groups) {
+      const at = part.slot[parity]![part.index]![g.population]!;
+      const n = rep.count[g.population]!;
+      x[at] = n;
+      x.set(this.i32.subarray(rep.list[g.population]! >> 2, (rep.list[g.population]! >> 2) + n), at + 1);
+    }
+    barrier(part);
+    for (const g of this.groups) {
+      const list = rep.list[g.population]! >> 2;
+      let n = 0;
+      for (let q = 0; q < part.count; q++) {
+        const at = part.slot[parity]![q]![g.population]!;
+        const m = x[at]!;
+        this.i32.set(x.subarray(at + 1, at + 1 + m), list + n);
+        n += m;
+      }
+      rep.count[g.population] = n;
+    }
   }
 
   /** Recording of every local replica so far (copies). */
@@ -618,7 +683,13 @@ export class WasmEngine {
     if (p.description.synapses.kind !== 'dense' || p.plastic) return false;
     const present = new Uint8Array(p.descLength);
     for (const i of p.structure.descIndex) present[i] = 1;
-    for (let i = 0; i < p.descLength; i++) if (raw[i] !== 0 && !present[i]) return true;
+    // A partition answers for the synapses onto its own compartments (the caller asks every part).
+    const [from, to] = this.part ? [this.part.start, this.part.end] : [0, this.C];
+    for (let i = 0; i < p.descLength; i++) {
+      if (raw[i] === 0 || present[i]) continue;
+      const target = p.postOffset + ((i / p.preSize) | 0);
+      if (target >= from && target < to) return true;
+    }
     return false;
   }
 
@@ -659,9 +730,92 @@ export class WasmEngine {
   readState(group: string, replica: number): { u: Int32Array; v: Int32Array } {
     const g = this.groupByName.get(group)!;
     const rep = this.replicas[replica]!;
-    return {
-      u: this.i32.slice((rep.u >> 2) + g.offset, (rep.u >> 2) + g.offset + g.size),
-      v: this.i32.slice((rep.v >> 2) + g.offset, (rep.v >> 2) + g.offset + g.size),
-    };
+    const [from, to] = this.ownedPart(g);
+    return { u: this.i32.slice((rep.u >> 2) + from, (rep.u >> 2) + to), v: this.i32.slice((rep.v >> 2) + from, (rep.v >> 2) + to) };
   }
+}
+
+/**
+ * One part of a single replica split by compartments over threads: this engine updates compartments
+ * [start, end) (multiples of 4, in the padded layout) and holds only the synapses onto them; the spikes of every
+ * step are exchanged through `exchange`, a SharedArrayBuffer of {@link exchangeBytes} bytes shared by all parts.
+ */
+export interface Partition {
+  index: number;
+  count: number;
+  /** Range boundaries of every part: part q holds [bounds[q], bounds[q+1]). */
+  bounds: number[];
+  exchange: SharedArrayBuffer;
+}
+
+interface PartitionState {
+  index: number;
+  count: number;
+  start: number;
+  end: number;
+  /** Words of the exchange: [0] arrivals, [1] generation, then the spike slots. */
+  words: Int32Array;
+  /** slot[parity][part][population]: word offset of that part's count and spikes of a group. */
+  slot: number[][][];
+}
+
+/** Padded compartments of each group, in order (the engine's layout). */
+function paddedSizes(network: Network): number[] {
+  return network.groups.map((g) => pad4(g.size));
+}
+
+/** Splits C padded compartments into `count` ranges of multiples of 4. */
+export function partitionBounds(network: Network, count: number): number[] {
+  const C = paddedSizes(network).reduce((a, b) => a + b, 0);
+  return Array.from({ length: count + 1 }, (_, q) => (q === count ? C : Math.floor((C / 4) * (q / count)) * 4));
+}
+
+/** Bytes of the exchange buffer for `count` parts. */
+export function exchangeBytes(network: Network, count: number): number {
+  const bounds = partitionBounds(network, count);
+  return (2 + 2 * layoutSlots(network.groups.map((g) => g.size), bounds).total) * 4;
+}
+
+function layoutSlots(sizes: number[], bounds: number[]): { offsets: number[][]; total: number } {
+  let at = 0;
+  const offsets: number[][] = [];
+  let groupStart = 0;
+  const starts = sizes.map((size) => {
+    const s = groupStart;
+    groupStart += pad4(size);
+    return s;
+  });
+  for (let q = 0; q + 1 < bounds.length; q++) {
+    offsets.push(
+      sizes.map((size, g) => {
+        const from = Math.min(Math.max(bounds[q]!, starts[g]!), starts[g]! + size);
+        const to = Math.max(Math.min(bounds[q + 1]!, starts[g]! + size), from);
+        const slot = at;
+        at += 1 + (to - from);
+        return slot;
+      }),
+    );
+  }
+  return { offsets, total: at };
+}
+
+function partitionState(p: Partition, groups: Group[], C: number): PartitionState {
+  if (p.bounds[p.bounds.length - 1] !== C) throw new RangeError('wasm engine: partition bounds do not match the network');
+  const { offsets, total } = layoutSlots(groups.map((g) => g.size), p.bounds);
+  const slot = [0, 1].map((parity) => offsets.map((row) => row.map((o) => 2 + parity * total + o)));
+  return { index: p.index, count: p.count, start: p.bounds[p.index]!, end: p.bounds[p.index + 1]!, words: new Int32Array(p.exchange), slot };
+}
+
+/** Waits until every part has arrived (a generation barrier on words[0..1]). */
+function barrier(part: PartitionState): void {
+  const w = part.words;
+  const generation = Atomics.load(w, 1);
+  if (Atomics.add(w, 0, 1) === part.count - 1) {
+    Atomics.store(w, 0, 0);
+    Atomics.add(w, 1, 1);
+    Atomics.notify(w, 1);
+    return;
+  }
+  for (let spin = 0; spin < 2000; spin++) if (Atomics.load(w, 1) !== generation) return;
+  while (Atomics.load(w, 1) === generation) Atomics.wait(w, 1, generation);
 }

@@ -4,11 +4,11 @@
  */
 import type { Network } from '../../network/types.ts';
 import type { RecordingOptions } from '../types.ts';
-import { WasmEngine, type FlatRecording } from './engine.ts';
+import { WasmEngine, type FlatRecording, type Partition } from './engine.ts';
 
 /** Requests an engine host serves; replica indices are local to the host. */
 export type EngineRequest =
-  | { op: 'init'; network: Network; replicas: number; recording: RecordingOptions | undefined }
+  | { op: 'init'; network: Network; replicas: number; recording: RecordingOptions | undefined; partition?: Partition }
   | { op: 'inject'; source: string; spikes: Array<[number, number]>; replica: number | undefined }
   | { op: 'run'; steps: number }
   | { op: 'readRecording' }
@@ -31,7 +31,7 @@ export class EngineHost {
 
   handle(req: EngineRequest): unknown {
     if (req.op === 'init') {
-      this.engine = new WasmEngine(req.network, req.replicas, req.recording);
+      this.engine = new WasmEngine(req.network, req.replicas, req.recording, req.partition);
       return null;
     }
     const e = this.engine;

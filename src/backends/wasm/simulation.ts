@@ -11,7 +11,7 @@ import { layoutNetwork } from '../cpu/layout.ts';
 import { resolveRecording } from '../cpu/recording.ts';
 import type { ReplicaRecording, Simulation, SimulationOptions, SimulationStats } from '../types.ts';
 import { siblingModule, startWorker } from '../../modules.ts';
-import type { FlatRecording } from './engine.ts';
+import { exchangeBytes, partitionBounds, type FlatRecording } from './engine.ts';
 import { EngineHost, type EngineRequest, type RunReply } from './host.ts';
 
 /** A host of some replicas: in this thread or in a worker. */
@@ -74,9 +74,20 @@ export async function availableThreads(): Promise<number> {
 
 /** Options of the wasm backend. */
 export interface WasmBackendOptions {
-  /** Most worker threads for replicas (default: the machine's parallelism); 1 runs everything in this thread. */
+  /** Most worker threads (default: the machine's parallelism); 1 runs everything in this thread. */
   threads?: number;
+  /**
+   * A single replica of a network without plastic projections and with at least this many compartments is split
+   * by compartments over the threads (each part updates its compartments and delivers onto them; the spikes of
+   * every step are exchanged through shared memory). Default {@link PARTITION_MIN_COMPARTMENTS}.
+   */
+  partitionMinCompartments?: number;
 }
+
+/** Compartments from which one replica is split over threads by default (below, one thread is faster). */
+export const PARTITION_MIN_COMPARTMENTS = 32768;
+/** Compartments each part should have at least. */
+const PART_MIN_COMPARTMENTS = 4096;
 
 /** A network running on the wasm backend. */
 export class WasmSimulation implements Simulation {
@@ -94,6 +105,8 @@ export class WasmSimulation implements Simulation {
     private readonly handles: EngineHandle[],
     network: Network,
     replicas: number,
+    /** Whether the hosts are parts of one replica (by compartments) rather than groups of replicas. */
+    private readonly parts: boolean,
   ) {
     this.replicas = replicas;
     this.events = handles.map(() => 0);
@@ -116,27 +129,40 @@ export class WasmSimulation implements Simulation {
     resolveRecording(options.recording, layoutNetwork(network));
     const threads = backendOptions.threads ?? (await availableThreads());
     if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`wasm backend: threads = ${threads} must be an integer >= 1`);
-    const hosts = replicas === 1 ? 1 : Math.min(replicas, threads);
+    const compartments = network.groups.reduce((n, g) => n + g.size, 0);
+    const partitionMin = backendOptions.partitionMinCompartments ?? PARTITION_MIN_COMPARTMENTS;
+    const splittable = replicas === 1 && threads > 1 && compartments >= partitionMin && !network.projections.some((p) => p.learning) && typeof SharedArrayBuffer !== 'undefined';
+    const parts = splittable ? Math.max(1, Math.min(threads, Math.floor(compartments / Math.min(PART_MIN_COMPARTMENTS, Math.max(partitionMin, 4))))) : 1;
+    const hosts = parts > 1 ? parts : replicas === 1 ? 1 : Math.min(replicas, threads);
     const handles: EngineHandle[] = [];
     try {
-      for (let h = 0; h < hosts; h++) {
-        const first = Math.floor((h * replicas) / hosts);
-        const count = Math.floor(((h + 1) * replicas) / hosts) - first;
-        handles.push(hosts === 1 ? inlineHandle(first, count) : await workerHandle(first, count));
+      if (parts > 1) {
+        const bounds = partitionBounds(network, parts);
+        const exchange = new SharedArrayBuffer(exchangeBytes(network, parts));
+        for (let h = 0; h < parts; h++) handles.push(await workerHandle(0, 1));
+        await Promise.all(
+          handles.map((h, index) => h.request({ op: 'init', network, replicas: 1, recording: options.recording, partition: { index, count: parts, bounds, exchange } })),
+        );
+      } else {
+        for (let h = 0; h < hosts; h++) {
+          const first = Math.floor((h * replicas) / hosts);
+          const count = Math.floor(((h + 1) * replicas) / hosts) - first;
+          handles.push(hosts === 1 ? inlineHandle(first, count) : await workerHandle(first, count));
+        }
+        await Promise.all(handles.map((h) => h.request({ op: 'init', network, replicas: h.count, recording: options.recording })));
       }
-      await Promise.all(handles.map((h) => h.request({ op: 'init', network, replicas: h.count, recording: options.recording })));
     } catch (err) {
       for (const h of handles) h.close();
       throw err;
     }
-    return new WasmSimulation(handles, network, replicas);
+    return new WasmSimulation(handles, network, replicas, parts > 1);
   }
 
   get currentStep(): number {
     return this.step;
   }
 
-  /** The host holding a global replica, and the replica's local index there. */
+  /** The host holding a global replica, and the replica's local index there (not used with parts). */
   private locate(replica: number): { handle: EngineHandle; local: number } {
     const handle = this.handles.find((h) => replica >= h.first && replica < h.first + h.count)!;
     return { handle, local: replica - handle.first };
@@ -161,6 +187,7 @@ export class WasmSimulation implements Simulation {
     checkInjectedSpikes(source, size, spikes, this.step);
     const copy = spikes.map(([s, i]): [number, number] => [s, i]);
     if (replica === undefined) for (const h of this.handles) this.send(h, { op: 'inject', source, spikes: copy, replica: undefined });
+    else if (this.parts) for (const h of this.handles) this.send(h, { op: 'inject', source, spikes: copy, replica: 0 });
     else {
       const { handle, local } = this.locate(replica);
       this.send(handle, { op: 'inject', source, spikes: copy, replica: local });
@@ -178,7 +205,9 @@ export class WasmSimulation implements Simulation {
   async readRecording(): Promise<ReplicaRecording[]> {
     await this.settle();
     const parts = (await Promise.all(this.handles.map((h) => h.request({ op: 'readRecording' })))) as FlatRecording[][];
-    return parts.flat().map((flat) => {
+    // Parts of one replica: the first part records the spikes; u and v rows are the parts' ranges in order.
+    const flats = this.parts ? [mergeParts(parts.map((p) => p[0]!))] : parts.flat();
+    return flats.map((flat) => {
       const spikes: ReplicaRecording['spikes'] = {};
       for (const [name, data] of Object.entries(flat.spikes)) {
         const pairs: Array<[number, number]> = new Array(data.length >> 1);
@@ -201,6 +230,13 @@ export class WasmSimulation implements Simulation {
     checkReplica(replica, this.replicas, 'readWeights');
     this.checkProjection(projection, 'readWeights');
     await this.settle();
+    if (this.parts) {
+      // Each part holds the synapses onto its compartments (zeros elsewhere): the sum is the whole projection.
+      const all = (await Promise.all(this.handles.map((h) => h.request({ op: 'readWeights', projection, replica: 0 })))) as Int32Array[];
+      const out = all[0]!;
+      for (const w of all.slice(1)) for (let i = 0; i < out.length; i++) out[i]! += w[i]!;
+      return out;
+    }
     const { handle, local } = this.locate(replica);
     return (await handle.request({ op: 'readWeights', projection, replica: local })) as Int32Array;
   }
@@ -213,13 +249,14 @@ export class WasmSimulation implements Simulation {
     const raw = Array.from(weights);
     // A dense non-plastic projection that gains a nonzero entry gets a new structure on every host, with the
     // oracle's keep rule over all replicas: nonzero stored weights anywhere, or nonzero in `weights`.
-    if ((await this.handles[0]!.request({ op: 'needsRebuild', projection, raw })) as boolean) {
+    const needs = (await Promise.all(this.handles.map((h) => h.request({ op: 'needsRebuild', projection, raw })))) as boolean[];
+    if (needs.some(Boolean)) {
       const masks = (await Promise.all(this.handles.map((h) => h.request({ op: 'nonzeroMask', projection })))) as Uint8Array[];
       const keep = new Uint8Array(length);
       for (let i = 0; i < length; i++) if (raw[i] !== 0 || masks.some((m) => m[i])) keep[i] = 1;
       await Promise.all(this.handles.map((h) => h.request({ op: 'rebuild', projection, keep })));
     }
-    if (replica === undefined) {
+    if (replica === undefined || this.parts) {
       await Promise.all(this.handles.map((h) => h.request({ op: 'writeWeights', projection, raw, replica: undefined })));
     } else {
       const { handle, local } = this.locate(replica);
@@ -231,6 +268,10 @@ export class WasmSimulation implements Simulation {
     checkReplica(replica, this.replicas, 'readState');
     if (!this.groupNames.has(group)) throw new RangeError(`readState: no group named '${group}' (groups: ${[...this.groupNames].join(', ')})`);
     await this.settle();
+    if (this.parts) {
+      const all = (await Promise.all(this.handles.map((h) => h.request({ op: 'readState', group, replica: 0 })))) as Array<{ u: Int32Array; v: Int32Array }>;
+      return { u: concat(all.map((s) => s.u)), v: concat(all.map((s) => s.v)) };
+    }
     const { handle, local } = this.locate(replica);
     return (await handle.request({ op: 'readState', group, replica: local })) as { u: Int32Array; v: Int32Array };
   }
@@ -239,13 +280,36 @@ export class WasmSimulation implements Simulation {
     return { steps: this.step, dispatches: 0, submits: 0, readbacks: 0, synapticEvents: this.events.reduce((a, b) => a + b, 0) };
   }
 
-  /** Worker threads in use (0: the calling thread runs the engine). */
-  get threads(): number {
-    return this.handles.length > 1 ? this.handles.length : 0;
+  /** How the work is spread: worker threads in use (0: the calling thread) and whether they split one replica. */
+  layout(): { threads: number; split: 'replicas' | 'compartments' | 'none' } {
+    if (this.handles.length === 1) return { threads: 0, split: 'none' };
+    return { threads: this.handles.length, split: this.parts ? 'compartments' : 'replicas' };
   }
 
   dispose(): void {
     for (const h of this.handles) h.close();
     this.handles.length = 0;
   }
+}
+
+function concat(parts: Int32Array[]): Int32Array {
+  const out = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** One replica's recording from its parts: spikes of the first part, u and v rows joined part by part. */
+function mergeParts(parts: FlatRecording[]): FlatRecording {
+  const first = parts[0]!;
+  const out: FlatRecording = { spikes: first.spikes, u: {}, v: {} };
+  for (const key of ['u', 'v'] as const) {
+    for (const group of Object.keys(first[key])) {
+      out[key][group] = first[key][group]!.map((_, row) => concat(parts.map((p) => p[key][group]![row]!)));
+    }
+  }
+  return out;
 }
