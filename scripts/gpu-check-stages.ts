@@ -510,8 +510,8 @@ export function checkTargets(stages: { core?: CoreRecord; nbp?: NbpRecord; circu
   const rows = (stages.nbp?.rows ?? []).filter((r) => !r.error && r.trainSummed > 0);
   const one = rows.find((r) => r.replicas === 1);
   const best = rows.reduce<NbpRow | null>((b, r) => (!b || r.trainSummed > b.trainSummed ? r : b), null);
-  const circuit = stages.circuit?.results.find((r) => r.benchmark === 'nbp-circuit-train' && r.backend === 'webgpu');
-  const core1m = stages.core?.results.filter((r) => r.backend === 'webgpu').sort((a, b) => (b.sizes.neurons ?? 0) - (a.sizes.neurons ?? 0))[0];
+  const circuit = stages.circuit?.results?.find((r) => r.benchmark === 'nbp-circuit-train' && r.backend === 'webgpu');
+  const core1m = stages.core?.results?.filter((r) => r.backend === 'webgpu').sort((a, b) => (b.sizes.neurons ?? 0) - (a.sizes.neurons ?? 0))[0];
   return [
     check(
       'nbp fused training, samples/s per replica (1 replica)',

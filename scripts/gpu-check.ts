@@ -148,9 +148,11 @@ export function summaryLines(report: GpuCheckReport): string[] {
     lines.push(`timestamps: ${a.timestampQuery ? `on, ${a.timestampProbe?.quantized ? 'QUANTIZED' : 'not quantized'}` : 'unavailable'}`);
   }
   const { traces, fuzz, circuit, nbp, core } = report.stages;
-  if (traces)
+  for (const [name, s] of Object.entries(report.stages) as Array<[string, StageRecord]>)
+    if (s.status === 'running') lines.push(`${name} [running]: cut short`);
+  if (traces?.results)
     lines.push(`traces [${traces.status}]: ${traces.matched}/${traces.total} match${traces.skipped ? `, ${traces.skipped.length} skipped` : ''}`);
-  if (fuzz)
+  if (fuzz?.failures)
     lines.push(
       `fuzz [${fuzz.status}]: ${fuzz.passed}/${fuzz.cases} random networks equal to the CPU (${fuzz.steps} steps)${fuzz.failures[0] ? `; first failure: ${fuzz.failures[0].diff}` : ''}`,
     );
