@@ -11,7 +11,7 @@ import { coreNetwork } from './core-network.ts';
 import { createGpuTimer } from '../backends/webgpu/gpu-timer.ts';
 import { createCpuBackend } from '../backends/cpu/index.ts';
 import { createWebgpuBackend } from '../backends/webgpu/index.ts';
-import { createWasmBackend } from '../backends/wasm/index.ts';
+import { createWasmBackend, type WasmSimulation } from '../backends/wasm/index.ts';
 import type { Network } from '../network/types.ts';
 import type { Simulation } from '../backends/types.ts';
 
@@ -111,6 +111,12 @@ async function measure(
       result.bytesPerSynapse = webgpuSim.bytesPerSynapse();
       result.extra!.strategy = [...new Set(Object.values(webgpuSim.strategies()))].join('+');
       result.extra!.stepsPerSubmit = stepsPerSubmit;
+    }
+    if (backendName === 'wasm') {
+      // Worker threads in use and what they split: replicas, or one replica's compartments (0: this thread).
+      const layout = (sim as WasmSimulation).layout();
+      result.extra!.threads = layout.threads;
+      result.extra!.split = layout.split;
     }
     return { result, spikes, neuronStepsPerS };
   } finally {
