@@ -54,6 +54,14 @@ export function processAlive(pid: number): boolean {
   }
 }
 
+function readText(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
 function readHolder(file: string): LockHolder | null {
   try {
     const parsed = v.safeParse(HolderSchema, JSON.parse(readFileSync(file, 'utf8')));
@@ -93,6 +101,7 @@ export function lockRunDir(dir: string, log: (line: string) => void = () => {}):
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`${file}: cannot create the run lock (${(err as Error).message})`);
       }
+      const seen = readText(file);
       const holder = readHolder(file);
       if (holder && holder.pid === process.pid && holder.hostname === me.hostname) {
         throw new RunLockedError(`${dir} is already in use by this process (${file})`, holder);
@@ -111,11 +120,21 @@ export function lockRunDir(dir: string, log: (line: string) => void = () => {}):
       const aside = `${file}.stale.${process.pid}`;
       try {
         renameSync(file, aside);
-        unlinkSync(aside);
-        log(`${dir}: removed a stale lock (${holder ? `PID ${holder.pid} is no longer running` : 'unreadable lock file'})`);
       } catch {
-        // Another process took it over first; loop and look again.
+        continue; // another process moved it first; look again
       }
+      if (readText(aside) !== seen) {
+        // Between reading and moving, another process replaced the stale lock with its own: put that back.
+        try {
+          linkSync(aside, file);
+        } catch {
+          // A third process holds the name now; the next attempt sees it.
+        }
+        unlinkSync(aside);
+        continue;
+      }
+      unlinkSync(aside);
+      log(`${dir}: removed a stale lock (${holder ? `PID ${holder.pid} is no longer running` : 'unreadable lock file'})`);
     }
   } finally {
     try {
@@ -143,14 +162,16 @@ export function lockRunDir(dir: string, log: (line: string) => void = () => {}):
 }
 
 /**
- * Removes temporary files left in `dir` by killed processes (`.NAME.PID.tmp` whose PID is not alive, or any of
- * ours from an earlier run in this process). Call it while holding the lock. Returns the removed names.
+ * Removes temporary files left in `dir` by killed processes (`.NAME.PID.tmp` or `.synfire.lock.stale.PID` whose
+ * PID is not alive, or ours from an earlier run in this process). Call it while holding the lock. Returns the
+ * removed names.
  */
 export function removeOrphanedTemporaries(dir: string): string[] {
   if (!existsSync(dir)) return [];
   const removed: string[] = [];
   for (const name of readdirSync(dir)) {
-    const m = /^\..+\.(\d+)\.tmp$/.exec(name);
+    // `.NAME.PID.tmp` (atomic writes, lock creation) and `.synfire.lock.stale.PID` (a stale lock being removed).
+    const m = /^\..+\.(\d+)\.tmp$/.exec(name) ?? /^\.synfire\.lock\.stale\.(\d+)$/.exec(name);
     if (!m) continue;
     const pid = Number(m[1]);
     if (pid !== process.pid && processAlive(pid)) continue;

@@ -123,10 +123,11 @@ describe('full disk', () => {
     const dead = 4194305;
     writeFileSync(join(dir, `.checkpoint.json.${dead}.tmp`), '{"torn');
     writeFileSync(join(dir, `.config.json.${dead}.tmp`), '{');
+    writeFileSync(join(dir, `.synfire.lock.stale.${dead}`), '{}');
     writeFileSync(join(dir, 'notes.tmp'), 'kept: not ours');
     const r = await cli('train', '--out', dir, '--resume', '--data-dir', data, '--backend', 'cpu', '--threads', '0');
     expect(r.rc).toBe(0);
-    expect(r.err).toMatch(/removed 2 temporary file\(s\) left by an interrupted run/);
+    expect(r.err).toMatch(/removed 3 temporary file\(s\) left by an interrupted run/);
     expect(readdirSync(dir).sort()).toEqual(['checkpoint.json', 'config.json', 'metrics.jsonl', 'notes.tmp']);
     expect(existsSync(join(dir, '.synfire.lock'))).toBe(false);
   });

@@ -11,6 +11,7 @@ import { LOCK_FILE, lockRunDir, processAlive } from '../../src/nbp/run-lock.ts';
 import { readCheckpoint } from '../../src/nbp/checkpoint.ts';
 import { writeSyntheticDataDir } from '../data/fixtures.ts';
 import { cli, spawnCli, tempDir, trainArgs } from './helpers.ts';
+import { ROOT } from '../paths.ts';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -78,4 +79,44 @@ describe('run directory lock', () => {
     expect(new Set(seeds)).toEqual(new Set([ckpt.config.seed]));
     expect(seeds.length).toBe(4);
   });
+});
+
+describe('run directory lock under contention', () => {
+  it('many processes racing for a stale lock: holders never overlap', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: DEAD_PID, hostname: hostname(), started: 'x', command: 'y' }));
+    const log = join(dir, 'holds.log');
+    const script = `
+      import { appendFileSync } from 'node:fs';
+      import { lockRunDir } from ${JSON.stringify(join(ROOT, 'src/nbp/run-lock.ts'))};
+      const deadline = Date.now() + 20000;
+      for (;;) {
+        try {
+          const lock = lockRunDir(${JSON.stringify(dir)});
+          appendFileSync(${JSON.stringify(log)}, 'start ' + process.pid + '\\n');
+          await new Promise((ok) => setTimeout(ok, 50));
+          appendFileSync(${JSON.stringify(log)}, 'end ' + process.pid + '\\n');
+          lock.release();
+          break;
+        } catch (err) {
+          if (!/in use by/.test(err.message) || Date.now() > deadline) throw err;
+          await new Promise((ok) => setTimeout(ok, 5 + Math.random() * 20));
+        }
+      }`;
+    const procs = Array.from({ length: 6 }, () =>
+      new Promise<number | null>((ok) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+        child.on('close', ok);
+      }),
+    );
+    expect(await Promise.all(procs)).toEqual([0, 0, 0, 0, 0, 0]);
+    const lines = readFileSync(log, 'utf8').trim().split('\n');
+    expect(lines.length).toBe(12);
+    for (let i = 0; i < lines.length; i += 2) {
+      const [a, pa] = lines[i]!.split(' ');
+      const [b, pb] = lines[i + 1]!.split(' ');
+      expect([a, b, pa]).toEqual(['start', 'end', pb]);
+    }
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+  }, 60_000);
 });
