@@ -21,7 +21,12 @@ function shown(value: unknown): string {
 export function describeIssues(file: string, issues: readonly BaseIssue<unknown>[]): string {
   const first = issues[0]!;
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
-  const missing = first.kind === 'schema' && first.input === undefined && (first.path?.length ?? 0) > 0;
-  const what = missing ? `missing required field (expected ${first.expected ?? 'a value'})` : `${first.message.replace(/: Received .*$/, '')} (got ${shown(first.input)})`;
+  const last = first.path?.at(-1)?.key;
+  const what =
+    first.type === 'strict_object' && first.expected === 'never'
+      ? `unknown field ${JSON.stringify(last)}`
+      : first.kind === 'schema' && first.input === undefined && last !== undefined
+        ? `missing required field ${JSON.stringify(last)}`
+        : `${first.message.replace(/ but received .*$/, '').replace(/: Received .*$/, '')} (got ${shown(first.input)})`;
   return `${file}: ${issuePath(first)}: ${what}${more}`;
 }
