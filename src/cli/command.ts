@@ -14,9 +14,14 @@ import { UsageError } from './errors.ts';
 import type { Command } from './main.ts';
 
 /** Option declarations, as node:util parseArgs takes them. */
-export type OptionSpecs = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean; default?: string | boolean | string[] | boolean[] }>;
+export type OptionSpecs = Record<
+  string,
+  { type: 'string' | 'boolean'; short?: string; multiple?: boolean; default?: string | boolean | string[] | boolean[] }
+>;
 
-type Parsed<O extends OptionSpecs> = ReturnType<typeof parseArgs<{ args: string[]; options: O & { help: { type: 'boolean'; short: 'h' } }; allowPositionals: true; strict: true }>>;
+type Parsed<O extends OptionSpecs> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O & { help: { type: 'boolean'; short: 'h' } }; allowPositionals: true; strict: true }>
+>;
 
 /** The parsed option values of a command with options `O`. */
 export type OptionValues<O extends OptionSpecs> = Parsed<O>['values'];
@@ -40,7 +45,11 @@ const NUMBER = /^-(\d|\.\d)/;
  * like options but are negative numbers reach the command's own checks.
  */
 export function joinNegativeValues(argv: readonly string[], options: OptionSpecs): string[] {
-  const byShort = new Map(Object.entries(options).filter(([, o]) => o.short).map(([name, o]) => [o.short!, name]));
+  const byShort = new Map(
+    Object.entries(options)
+      .filter(([, o]) => o.short)
+      .map(([name, o]) => [o.short!, name]),
+  );
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -75,7 +84,8 @@ export function defineCommand<const O extends OptionSpecs>(spec: CommandSpec<O>)
     const [min, max] = spec.positionals ?? [0, 0];
     const n = parsed.positionals.length;
     if (n < min || n > max) {
-      const what = spec.positionalsName ?? (max === 0 ? 'no positional arguments' : `${min === max ? min : `${min} to ${max}`} positional argument(s)`);
+      const what =
+        spec.positionalsName ?? (max === 0 ? 'no positional arguments' : `${min === max ? min : `${min} to ${max}`} positional argument(s)`);
       throw new UsageError(`expected ${what}, got ${n === 0 ? 'none' : `'${parsed.positionals.join("' '")}'`}\n${spec.usage}`);
     }
     return spec.run(parsed.values, parsed.positionals);
@@ -109,7 +119,11 @@ export function packageVersion(): string {
 /** The short git commit of the checkout, or null outside a git checkout. */
 export function gitCommit(): string | null {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: dirname(fileURLToPath(new URL('package.json', ROOT))), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: dirname(fileURLToPath(new URL('package.json', ROOT))),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return null;
   }

@@ -13,8 +13,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
   bench: { summary: 'run benchmarks (core, nbp)', load: () => import('./commands/bench.ts') },
   raster: { summary: 'record one sample of the nBP circuit as a spike raster', load: () => import('./commands/raster.ts') },
   report: { summary: 'write a self-contained HTML report of a training run', load: () => import('./commands/report.ts') },
-  'import-nir': { summary: 'import a NIR graph (HDF5) as a network description, quantized to Loihi integers', load: () => import('./commands/import-nir.ts') },
-  'export-nir': { summary: 'export a network description as a NIR graph (integers in a synfire extension)', load: () => import('./commands/export-nir.ts') },
+  'import-nir': {
+    summary: 'import a NIR graph (HDF5) as a network description, quantized to Loihi integers',
+    load: () => import('./commands/import-nir.ts'),
+  },
+  'export-nir': {
+    summary: 'export a network description as a NIR graph (integers in a synfire extension)',
+    load: () => import('./commands/export-nir.ts'),
+  },
   run: { summary: 'run a network description for N steps and write its spikes', load: () => import('./commands/run.ts') },
 };
 
@@ -58,7 +64,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     mod = await entry.load();
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && ['ts', 'js'].some((ext) => String(err).includes(`commands/${name}.${ext}`))) {
+    if (
+      (err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' &&
+      ['ts', 'js'].some((ext) => String(err).includes(`commands/${name}.${ext}`))
+    ) {
       console.error(`synfire: command '${name}' is not available in this build`);
       return 2;
     }

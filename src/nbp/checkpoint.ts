@@ -175,7 +175,8 @@ export function checkWeightValues(w: NbpWeights, shape: NbpShape, semantics: Sem
     for (let i = 0; i < a.length; i++) {
       const x = a[i]!;
       const at = `${where}.${name}[${Math.floor(i / cols)}][${i % cols}] = ${x}`;
-      if (x < WEIGHT_LIMITS.min || x > WEIGHT_LIMITS.max) throw new Error(`${at} is outside the 8-bit weight range [${WEIGHT_LIMITS.min}, ${WEIGHT_LIMITS.max}]`);
+      if (x < WEIGHT_LIMITS.min || x > WEIGHT_LIMITS.max)
+        throw new Error(`${at} is outside the 8-bit weight range [${WEIGHT_LIMITS.min}, ${WEIGHT_LIMITS.max}]`);
       if (semantics === 'loihi' && x % 2 !== 0) throw new Error(`${at} is odd; Loihi weights are even (LSB 2)`);
     }
   }
@@ -191,7 +192,17 @@ export function formatCheckpoint(ckpt: Checkpoint): string {
     epochs: ckpt.epochs,
     savedAt: ckpt.savedAt,
     version: ckpt.version,
-    sha256: { config: textSha256(canonicalJson(ckpt.config)), progress: textSha256(canonicalJson(progressBlock(ckpt, ckpt.replicas.map((r) => r.seed)))) },
+    sha256: {
+      config: textSha256(canonicalJson(ckpt.config)),
+      progress: textSha256(
+        canonicalJson(
+          progressBlock(
+            ckpt,
+            ckpt.replicas.map((r) => r.seed),
+          ),
+        ),
+      ),
+    },
     replicas: ckpt.replicas.map((r) => ({
       replica: r.replica,
       seed: r.seed,
@@ -239,7 +250,8 @@ export function parseCheckpoint(text: string, file: string, options: ReadCheckpo
   if (!parsed.success) throw new Error(describeIssues(file, parsed.issues));
   const obj = parsed.output;
   const verified = obj.formatVersion === VERSION;
-  if (verified && (!obj.sha256 || obj.replicas.some((r) => !r.sha256))) throw new Error(`${file}: format version 2 checkpoint without its sha256 checksums; the file is damaged`);
+  if (verified && (!obj.sha256 || obj.replicas.some((r) => !r.sha256)))
+    throw new Error(`${file}: format version 2 checkpoint without its sha256 checksums; the file is damaged`);
   if (!verified) {
     const accept = options.acceptUnverified ?? process.env.SYNFIRE_ACCEPT_UNVERIFIED === '1';
     if (!accept) {
@@ -261,8 +273,19 @@ export function parseCheckpoint(text: string, file: string, options: ReadCheckpo
   if (verified && textSha256(canonicalJson(config)) !== obj.sha256!.config) {
     throw new Error(`${file}: $.config does not match its sha256 checksum; the file is damaged or was edited`);
   }
-  if (obj.replicas.length !== config.replicas) throw new Error(`${file}: $.replicas: expected ${config.replicas} replicas (config.replicas), got ${obj.replicas.length}`);
-  if (verified && textSha256(canonicalJson(progressBlock(obj, obj.replicas.map((r) => r.seed)))) !== obj.sha256!.progress) {
+  if (obj.replicas.length !== config.replicas)
+    throw new Error(`${file}: $.replicas: expected ${config.replicas} replicas (config.replicas), got ${obj.replicas.length}`);
+  if (
+    verified &&
+    textSha256(
+      canonicalJson(
+        progressBlock(
+          obj,
+          obj.replicas.map((r) => r.seed),
+        ),
+      ),
+    ) !== obj.sha256!.progress
+  ) {
     throw new Error(`${file}: $.progress, $.epochs or the replica seeds do not match their sha256 checksum; the file is damaged or was edited`);
   }
   const shape = config.shape;
@@ -273,7 +296,10 @@ export function parseCheckpoint(text: string, file: string, options: ReadCheckpo
     if (verified) {
       for (const m of MATRICES) {
         const got = weightsSha256(weights[m]);
-        if (got !== r.sha256![m]) throw new Error(`${file}: $.replicas[${i}].${m} does not match its sha256 checksum (stored ${r.sha256![m].slice(0, 12)}…, computed ${got.slice(0, 12)}…); the file is damaged`);
+        if (got !== r.sha256![m])
+          throw new Error(
+            `${file}: $.replicas[${i}].${m} does not match its sha256 checksum (stored ${r.sha256![m].slice(0, 12)}…, computed ${got.slice(0, 12)}…); the file is damaged`,
+          );
       }
     }
     checkWeightValues(weights, shape, config.semantics, `${file}: $.replicas[${i}]`);
@@ -312,7 +338,10 @@ export function configDifferences(saved: RunConfig, now: RunConfig): string[] {
  * hashlib.sha256(W.astype('<i4').tobytes()).hexdigest()).
  */
 export function weightsSha256(a: Int32Array): string {
-  if (LITTLE_ENDIAN) return createHash('sha256').update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest('hex');
+  if (LITTLE_ENDIAN)
+    return createHash('sha256')
+      .update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength))
+      .digest('hex');
   const buf = Buffer.alloc(a.length * 4);
   for (let i = 0; i < a.length; i++) buf.writeInt32LE(a[i]!, 4 * i);
   return createHash('sha256').update(buf).digest('hex');

@@ -64,7 +64,11 @@ export function writeFully(fd: number, data: Uint8Array, file: string, io: Durab
       throw new FileError(`${file}: cannot write (${reason(err)}) after ${off} of ${data.length} bytes`, file, codeOf(err));
     }
     if (!Number.isInteger(n) || n <= 0) {
-      throw new FileError(`${file}: cannot write (ENOSPC: no space left on device: wrote 0 bytes) after ${off} of ${data.length} bytes`, file, 'ENOSPC');
+      throw new FileError(
+        `${file}: cannot write (ENOSPC: no space left on device: wrote 0 bytes) after ${off} of ${data.length} bytes`,
+        file,
+        'ENOSPC',
+      );
     }
     off += n;
   }
@@ -154,7 +158,8 @@ export function makeRunDir(path: string): void {
     try {
       st = fs.statSync(cur);
     } catch (err) {
-      if (codeOf(err) !== 'ENOENT' && codeOf(err) !== 'ENOTDIR') throw new FileError(`${path}: cannot use ${cur} (${reason(err)})`, path, codeOf(err));
+      if (codeOf(err) !== 'ENOENT' && codeOf(err) !== 'ENOTDIR')
+        throw new FileError(`${path}: cannot use ${cur} (${reason(err)})`, path, codeOf(err));
     }
     if (st) {
       if (!st.isDirectory()) throw new FileError(`${path}: ${cur} is not a directory`, path, 'ENOTDIR');
@@ -168,7 +173,12 @@ export function makeRunDir(path: string): void {
   const existing = missing.length ? dirname(missing[0]!) : abs;
   try {
     const kind = VIRTUAL_FS[Number(fs.statfsSync(existing).type)];
-    if (kind) throw new FileError(`${path}: ${existing} is on the virtual ${kind} file system, which cannot hold files; choose a directory on a disk`, path, 'EINVAL');
+    if (kind)
+      throw new FileError(
+        `${path}: ${existing} is on the virtual ${kind} file system, which cannot hold files; choose a directory on a disk`,
+        path,
+        'EINVAL',
+      );
   } catch (err) {
     if (err instanceof FileError) throw err;
   }

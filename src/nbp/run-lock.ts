@@ -113,7 +113,10 @@ export function lockRunDir(dir: string, log: (line: string) => void = () => {}):
         );
       }
       if (holder && processAlive(holder.pid)) {
-        throw new RunLockedError(`${dir} is in use by ${describeHolder(holder)} (lock ${file}); wait for it to finish or choose another --out`, holder);
+        throw new RunLockedError(
+          `${dir} is in use by ${describeHolder(holder)} (lock ${file}); wait for it to finish or choose another --out`,
+          holder,
+        );
       }
       if (attempt >= 3) throw new RunLockedError(`${dir}: could not take over the stale lock ${file}; delete it by hand`, holder);
       // Stale (its process is gone) or unreadable: move it aside under a unique name, then try again.

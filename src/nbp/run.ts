@@ -13,7 +13,17 @@ import { weightsFrom } from './algorithm.ts';
 import { glorotInit } from './init.ts';
 import { epochOrder, replicaSeed } from './prng.ts';
 import { checkOrderPermutations, parseOrderJson, parseWeightsJson, requireEvenWeights } from './weights-json.ts';
-import { configDifferences, fileSha256, hasCheckpoint, readCheckpoint, writeCheckpoint, type Checkpoint, type DatasetIdentity, type RunConfig, type RunProgress } from './checkpoint.ts';
+import {
+  configDifferences,
+  fileSha256,
+  hasCheckpoint,
+  readCheckpoint,
+  writeCheckpoint,
+  type Checkpoint,
+  type DatasetIdentity,
+  type RunConfig,
+  type RunProgress,
+} from './checkpoint.ts';
 import { meanSd, type MetricsRow } from './metrics.ts';
 import { appendFully, makeRunDir, writeFileAtomic, type DurableFs } from './durable.ts';
 import { lockRunDir, removeOrphanedTemporaries } from './run-lock.ts';
@@ -50,7 +60,15 @@ export interface RunOptions {
   resume: boolean;
   remedies?: RemedySettings;
   /** Creates the trainer once the run's options are known. */
-  createTrainer(options: { engine: string; shape: NbpShape; semantics: Semantics; train: EncodedDataset; initial: NbpWeights[]; remedies?: RemedySettings; samplesDone?: number }): Promise<FusedTrainer>;
+  createTrainer(options: {
+    engine: string;
+    shape: NbpShape;
+    semantics: Semantics;
+    train: EncodedDataset;
+    initial: NbpWeights[];
+    remedies?: RemedySettings;
+    samplesDone?: number;
+  }): Promise<FusedTrainer>;
   progress: ProgressSink;
   /** Extra fields recorded in DIR/config.json and on every metrics line (backend, ...); read after createTrainer. */
   describe?: Record<string, string | number | null>;
@@ -149,10 +167,13 @@ function plan(o: RunOptions): Plan {
     data,
   };
   if (ckpt) {
-    if (ckpt.config.orderSha256 && !o.order) throw new Error(`cannot --resume ${o.out}: the run used an --order file (sha256 ${ckpt.config.orderSha256}); pass the same --order FILE`);
+    if (ckpt.config.orderSha256 && !o.order)
+      throw new Error(`cannot --resume ${o.out}: the run used an --order file (sha256 ${ckpt.config.orderSha256}); pass the same --order FILE`);
     const saved = ckpt.config.data;
     if (!saved) {
-      o.progress.log(`warning: ${o.out}: the checkpoint does not record its data's identity (written by an older synfire); recording the current data's`);
+      o.progress.log(
+        `warning: ${o.out}: the checkpoint does not record its data's identity (written by an older synfire); recording the current data's`,
+      );
     } else {
       for (const split of ['train', 'test'] as const) {
         if (saved[split].n !== data[split].n || saved[split].sha256 !== data[split].sha256) {
@@ -168,7 +189,9 @@ function plan(o: RunOptions): Plan {
     if (diff.length) throw new Error(`cannot --resume ${o.out}: the checkpoint was made with a different configuration (${diff.join('; ')})`);
     return { config, epochs, train, test, orders, initial: ckpt.replicas.map((r) => r.weights), progress: ckpt.progress };
   }
-  const initial = Array.from({ length: replicas }, (_, r) => (initPair ? weightsFrom(initPair.W1, initPair.W2) : glorotInit(shape, replicaSeed(seed, r))));
+  const initial = Array.from({ length: replicas }, (_, r) =>
+    initPair ? weightsFrom(initPair.W1, initPair.W2) : glorotInit(shape, replicaSeed(seed, r)),
+  );
   return { config, epochs, train, test, orders, initial, progress: { samples: 0, epoch: 0, offset: 0 } };
 }
 
@@ -247,9 +270,20 @@ async function trainLocked(o: RunOptions): Promise<RunResult> {
   }
   const metricsFile = join(o.out, 'metrics.jsonl');
   truncateMetrics(metricsFile, p.progress.samples, o.fs);
-  const trainer = await o.createTrainer({ engine: config.engine, shape: config.shape, semantics: config.semantics, train, initial: p.initial, ...(config.remedies ? { remedies: config.remedies, samplesDone: p.progress.samples } : {}) });
+  const trainer = await o.createTrainer({
+    engine: config.engine,
+    shape: config.shape,
+    semantics: config.semantics,
+    train,
+    initial: p.initial,
+    ...(config.remedies ? { remedies: config.remedies, samplesDone: p.progress.samples } : {}),
+  });
   try {
-    writeFileAtomic(join(o.out, 'config.json'), JSON.stringify({ ...config, epochs: p.epochs, samples: o.samples ?? null, ...o.describe }, null, 2) + '\n', o.fs);
+    writeFileAtomic(
+      join(o.out, 'config.json'),
+      JSON.stringify({ ...config, epochs: p.epochs, samples: o.samples ?? null, ...o.describe }, null, 2) + '\n',
+      o.fs,
+    );
   } catch (err) {
     trainer.dispose();
     throw err;
@@ -310,19 +344,21 @@ async function trainLocked(o: RunOptions): Promise<RunResult> {
         final = await trainer.evaluate(test);
         const evalRate = (R * test.n) / ((performance.now() - t1) / 1000);
         const rate = trainTime > 0 ? sinceEval / trainTime : null;
-        const lines = final.map((m, r): MetricsLine => ({
-          replica: r,
-          seed: seeds[r]!,
-          epoch: Number((e + k / len).toFixed(6)),
-          samples: done,
-          ...m,
-          train_samples_per_s: rate,
-          train_samples_per_s_total: rate === null ? null : rate * R,
-          eval_samples_per_s: evalRate,
-          semantics: config.semantics,
-          engine: config.engine,
-          ...o.describe,
-        }));
+        const lines = final.map(
+          (m, r): MetricsLine => ({
+            replica: r,
+            seed: seeds[r]!,
+            epoch: Number((e + k / len).toFixed(6)),
+            samples: done,
+            ...m,
+            train_samples_per_s: rate,
+            train_samples_per_s_total: rate === null ? null : rate * R,
+            eval_samples_per_s: evalRate,
+            semantics: config.semantics,
+            engine: config.engine,
+            ...o.describe,
+          }),
+        );
         if (k === len) {
           e++;
           k = 0;

@@ -61,10 +61,15 @@ export function parseWeightsJson(text: string, file: string, expect?: NbpShape):
 
 /** Checks that every weight is even (Loihi stores weights with LSB 2); names the first odd entry. */
 export function requireEvenWeights(w: WeightsPair, file: string): void {
-  for (const [name, a, cols] of [['W1', w.W1, w.shape.nHid], ['W2', w.W2, w.shape.nOut]] as const) {
+  for (const [name, a, cols] of [
+    ['W1', w.W1, w.shape.nHid],
+    ['W2', w.W2, w.shape.nOut],
+  ] as const) {
     for (let i = 0; i < a.length; i++) {
       if (a[i]! % 2 !== 0) {
-        throw new Error(`${file}: ${name}[${Math.floor(i / cols)}][${i % cols}] = ${a[i]} is odd; Loihi weights are even (LSB 2), use --semantics numpy for odd weights`);
+        throw new Error(
+          `${file}: ${name}[${Math.floor(i / cols)}][${i % cols}] = ${a[i]} is odd; Loihi weights are even (LSB 2), use --semantics numpy for odd weights`,
+        );
       }
     }
   }
@@ -82,14 +87,20 @@ export function formatWeightsJson(shape: NbpShape, W1: ArrayLike<number>, W2: Ar
  * every epoch must present each training sample exactly once (a permutation; `synfire train` checks this unless
  * --order-subsets is given).
  */
-export function parseOrderJson(text: string, file: string, trainSize: number, options: { allowSubsets?: boolean } = { allowSubsets: true }): Uint32Array[] {
+export function parseOrderJson(
+  text: string,
+  file: string,
+  trainSize: number,
+  options: { allowSubsets?: boolean } = { allowSubsets: true },
+): Uint32Array[] {
   let obj: unknown;
   try {
     obj = JSON.parse(text);
   } catch (err) {
     throw new Error(`${file}: not valid JSON (${jsonSyntaxError(text, err)})`);
   }
-  if (!Array.isArray(obj) || obj.length === 0) throw new Error(`${file}: expected a non-empty array with one array of training-set indices per epoch`);
+  if (!Array.isArray(obj) || obj.length === 0)
+    throw new Error(`${file}: expected a non-empty array with one array of training-set indices per epoch`);
   const orders = obj.map((epoch: unknown, e) => {
     if (!Array.isArray(epoch) || epoch.length === 0) throw new Error(`${file}: epoch ${e} must be a non-empty array of training-set indices`);
     const out = new Uint32Array(epoch.length);
@@ -109,12 +120,17 @@ export function parseOrderJson(text: string, file: string, trainSize: number, op
 export function checkOrderPermutations(orders: readonly Uint32Array[], file: string, trainSize: number): void {
   orders.forEach((out, e) => {
     if (out.length !== trainSize) {
-      throw new Error(`${file}: epoch ${e} has ${out.length} indices, but the training set has ${trainSize} samples (each epoch must present every sample once; pass --order-subsets to allow subsets and repeats)`);
+      throw new Error(
+        `${file}: epoch ${e} has ${out.length} indices, but the training set has ${trainSize} samples (each epoch must present every sample once; pass --order-subsets to allow subsets and repeats)`,
+      );
     }
     const seen = new Int32Array(trainSize).fill(-1);
     for (let i = 0; i < out.length; i++) {
       const prev = seen[out[i]!]!;
-      if (prev >= 0) throw new Error(`${file}: epoch ${e}, position ${i}: index ${out[i]} repeats position ${prev} (each epoch must present every sample once; pass --order-subsets to allow repeats)`);
+      if (prev >= 0)
+        throw new Error(
+          `${file}: epoch ${e}, position ${i}: index ${out[i]} repeats position ${prev} (each epoch must present every sample once; pass --order-subsets to allow repeats)`,
+        );
       seen[out[i]!] = i;
     }
   });

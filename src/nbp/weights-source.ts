@@ -27,7 +27,12 @@ export function loadWeightsSource(path: string, options: ReadCheckpointOptions =
   }
   if (isDir) {
     const ckpt = readCheckpoint(path, options);
-    return { path, shape: ckpt.config.shape, replicas: ckpt.replicas.map((r) => ({ replica: r.replica, seed: r.seed, weights: r.weights })), checkpoint: ckpt };
+    return {
+      path,
+      shape: ckpt.config.shape,
+      replicas: ckpt.replicas.map((r) => ({ replica: r.replica, seed: r.seed, weights: r.weights })),
+      checkpoint: ckpt,
+    };
   }
   let text: string;
   try {

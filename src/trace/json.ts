@@ -84,7 +84,7 @@ export function jsonErrorOffset(text: string): { offset: number; problem: string
         ws();
         if (text[i] !== ':') return fail(`${at()} (expected ':')`);
         i++;
-        continue value;
+        continue;
       }
     } else if (c === '[') {
       i++;
@@ -92,7 +92,7 @@ export function jsonErrorOffset(text: string): { offset: number; problem: string
       if (text[i] === ']') i++;
       else {
         stack.push('a');
-        continue value;
+        continue;
       }
     } else if (c === '"') {
       if ((problem = string())) return problem;
@@ -239,7 +239,11 @@ export class JsonReader {
       if (sorted && i > 0) {
         const prev = array[i - 1] as [number, number];
         if (pair[0] < prev[0] || (pair[0] === prev[0] && pair[1] <= prev[1])) {
-          this.fail(at, `[${pair[0]}, ${pair[1]}] does not follow [${prev[0]}, ${prev[1]}] (expected sorted by step, then index, without duplicates)`, context);
+          this.fail(
+            at,
+            `[${pair[0]}, ${pair[1]}] does not follow [${prev[0]}, ${prev[1]}] (expected sorted by step, then index, without duplicates)`,
+            context,
+          );
         }
       }
       if (seen) {

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { canonicalJson, formatCheckpoint, parseCheckpoint, readCheckpoint, weightsSha256, writeCheckpoint, type Checkpoint } from '../../src/nbp/checkpoint.ts';
+import { canonicalJson, formatCheckpoint, parseCheckpoint, readCheckpoint, weightsSha256, type Checkpoint } from '../../src/nbp/checkpoint.ts';
 import { glorotInit } from '../../src/nbp/init.ts';
 import { parseMetricsLine } from '../../src/nbp/metrics.ts';
 import { writeSyntheticDataDir } from '../data/fixtures.ts';
@@ -18,7 +18,18 @@ afterEach(() => vi.restoreAllMocks());
 const shape = { nIn: 20, nHid: 8, nOut: 3 };
 function checkpoint(semantics: 'loihi' | 'numpy' = 'loihi'): Checkpoint {
   return {
-    config: { dataset: 'mnist', engine: 'fused', semantics, seed: 1, replicas: 1, shape, trainSize: 100, initWeightsSha256: null, orderSha256: null, remedies: null },
+    config: {
+      dataset: 'mnist',
+      engine: 'fused',
+      semantics,
+      seed: 1,
+      replicas: 1,
+      shape,
+      trainSize: 100,
+      initWeightsSha256: null,
+      orderSha256: null,
+      remedies: null,
+    },
     progress: { samples: 10, epoch: 0, offset: 10 },
     epochs: 1,
     replicas: [{ replica: 0, seed: 1, weights: glorotInit(shape, 5) }],
@@ -52,7 +63,9 @@ describe('checkpoint checksums', () => {
       for (const at of [0, 5, 17]) {
         const j = json(checkpoint());
         j.replicas[0][m] = flipOne(j.replicas[0][m], at);
-        expect(() => parseCheckpoint(JSON.stringify(j), 'c.json')).toThrow(new RegExp(`c\\.json: \\$\\.replicas\\[0\\]\\.${m} does not match its sha256 checksum .*damaged`));
+        expect(() => parseCheckpoint(JSON.stringify(j), 'c.json')).toThrow(
+          new RegExp(`c\\.json: \\$\\.replicas\\[0\\]\\.${m} does not match its sha256 checksum .*damaged`),
+        );
       }
     }
   });
@@ -72,32 +85,78 @@ describe('checkpoint checksums', () => {
   it('checks weights like --init-weights even when the checksum matches (odd weight in loihi semantics, out of range)', () => {
     const odd = checkpoint();
     odd.replicas[0]!.weights.W2[4] = 7;
-    expect(() => parseCheckpoint(formatCheckpoint(odd), 'c.json')).toThrow(/c\.json: \$\.replicas\[0\]\.W2\[1\]\[1\] = 7 is odd; Loihi weights are even/);
+    expect(() => parseCheckpoint(formatCheckpoint(odd), 'c.json')).toThrow(
+      /c\.json: \$\.replicas\[0\]\.W2\[1\]\[1\] = 7 is odd; Loihi weights are even/,
+    );
     const numpy = checkpoint('numpy');
     numpy.replicas[0]!.weights.W2[4] = 7;
     expect(parseCheckpoint(formatCheckpoint(numpy), 'c.json').replicas[0]!.weights.W2[4]).toBe(7);
     const big = checkpoint();
     big.replicas[0]!.weights.W1[3] = 300;
-    expect(() => parseCheckpoint(formatCheckpoint(big), 'c.json')).toThrow(/\$\.replicas\[0\]\.W1\[0\]\[3\] = 300 is outside the 8-bit weight range \[-256, 254\]/);
+    expect(() => parseCheckpoint(formatCheckpoint(big), 'c.json')).toThrow(
+      /\$\.replicas\[0\]\.W1\[0\]\[3\] = 300 is outside the 8-bit weight range \[-256, 254\]/,
+    );
   });
 
   it('names the JSON path of structural problems', () => {
     const cases: Array<[(j: Json) => void, RegExp]> = [
-      [(j) => { j.config.seed = 'one'; }, /c\.json: \$\.config\.seed: .*got "one"/],
-      [(j) => { delete j.progress.epoch; }, /c\.json: \$\.progress\.epoch: missing required field/],
-      [(j) => { j.config.extra = 1; }, /c\.json: \$\.config\.extra: /],
-      [(j) => { j.replicas[0].W1 = 5; }, /c\.json: \$\.replicas\[0\]\.W1: .*got 5/],
-      [(j) => { j.config.shape.nIn = 0; }, /c\.json: \$\.config\.shape\.nIn: .*got 0/],
-      [(j) => { j.config.semantics = 'float'; }, /c\.json: \$\.config\.semantics: .*got "float"/],
-      [(j) => { j.formatVersion = 9; }, /format version 9 is not supported/],
-      [(j) => { delete j.sha256; }, /format version 2 checkpoint without its sha256 checksums/],
+      [
+        (j) => {
+          j.config.seed = 'one';
+        },
+        /c\.json: \$\.config\.seed: .*got "one"/,
+      ],
+      [
+        (j) => {
+          delete j.progress.epoch;
+        },
+        /c\.json: \$\.progress\.epoch: missing required field/,
+      ],
+      [
+        (j) => {
+          j.config.extra = 1;
+        },
+        /c\.json: \$\.config\.extra: /,
+      ],
+      [
+        (j) => {
+          j.replicas[0].W1 = 5;
+        },
+        /c\.json: \$\.replicas\[0\]\.W1: .*got 5/,
+      ],
+      [
+        (j) => {
+          j.config.shape.nIn = 0;
+        },
+        /c\.json: \$\.config\.shape\.nIn: .*got 0/,
+      ],
+      [
+        (j) => {
+          j.config.semantics = 'float';
+        },
+        /c\.json: \$\.config\.semantics: .*got "float"/,
+      ],
+      [
+        (j) => {
+          j.formatVersion = 9;
+        },
+        /format version 9 is not supported/,
+      ],
+      [
+        (j) => {
+          delete j.sha256;
+        },
+        /format version 2 checkpoint without its sha256 checksums/,
+      ],
     ];
     for (const [edit, re] of cases) {
       const j = json(checkpoint());
       edit(j);
       expect(() => parseCheckpoint(JSON.stringify(j), 'c.json')).toThrow(re);
     }
-    expect(() => parseCheckpoint('{"format": "synfire-nbp-checkpoint",\n "x": }', 'c.json')).toThrow(/c\.json: not valid JSON \(line 2 column 7 \(position 43\)/);
+    expect(() => parseCheckpoint('{"format": "synfire-nbp-checkpoint",\n "x": }', 'c.json')).toThrow(
+      /c\.json: not valid JSON \(line 2 column 7 \(position 43\)/,
+    );
   });
 
   it('refuses format-1 checkpoints (no checksums) unless --accept-unverified is given', async () => {
@@ -136,7 +195,12 @@ describe('checkpoint checksums', () => {
     const j = JSON.parse(readFileSync(file, 'utf8')) as Json;
     j.replicas[0].W1 = flipOne(j.replicas[0].W1, 100);
     writeFileSync(file, JSON.stringify(j));
-    for (const args of [['inspect', dir], ['export', dir, join(dir, 'w.json')], ['eval', '--checkpoint', dir, '--backend', 'cpu', '--data-dir', data], ['train', '--out', dir, '--resume', '--data-dir', data, '--backend', 'cpu']]) {
+    for (const args of [
+      ['inspect', dir],
+      ['export', dir, join(dir, 'w.json')],
+      ['eval', '--checkpoint', dir, '--backend', 'cpu', '--data-dir', data],
+      ['train', '--out', dir, '--resume', '--data-dir', data, '--backend', 'cpu'],
+    ]) {
       const r = await cli(...args);
       expect(r.rc).toBe(1);
       expect(r.err).toMatch(/checkpoint\.json: \$\.replicas\[0\]\.W1 does not match its sha256 checksum/);
@@ -144,9 +208,25 @@ describe('checkpoint checksums', () => {
   });
 
   it('metrics lines are checked by one schema with precise paths', () => {
-    const row = { replica: 0, seed: 1, epoch: 0.5, samples: 20, acc_spikes: 0.5, acc_membrane: 0.25, acc_exact: 0.1, mse: 0.2, silent: 0, train_samples_per_s: 100, backend: 'cpu' };
+    const row = {
+      replica: 0,
+      seed: 1,
+      epoch: 0.5,
+      samples: 20,
+      acc_spikes: 0.5,
+      acc_membrane: 0.25,
+      acc_exact: 0.1,
+      mse: 0.2,
+      silent: 0,
+      train_samples_per_s: 100,
+      backend: 'cpu',
+    };
     expect(parseMetricsLine(JSON.stringify(row), 'm.jsonl line 1')).toEqual(row);
-    expect(() => parseMetricsLine(JSON.stringify({ ...row, acc_spikes: 1.5 }), 'm.jsonl line 2')).toThrow(/m\.jsonl line 2: \$\.acc_spikes: .*got 1\.5/);
-    expect(() => parseMetricsLine(JSON.stringify({ ...row, samples: undefined }), 'm.jsonl line 3')).toThrow(/m\.jsonl line 3: \$\.samples: missing required field/);
+    expect(() => parseMetricsLine(JSON.stringify({ ...row, acc_spikes: 1.5 }), 'm.jsonl line 2')).toThrow(
+      /m\.jsonl line 2: \$\.acc_spikes: .*got 1\.5/,
+    );
+    expect(() => parseMetricsLine(JSON.stringify({ ...row, samples: undefined }), 'm.jsonl line 3')).toThrow(
+      /m\.jsonl line 3: \$\.samples: missing required field/,
+    );
   });
 });

@@ -27,7 +27,10 @@ describe('command-line input', () => {
     for (const [args, re] of [
       [[...trainArgs(data), '--epochs', '-1', '--seed', '1', '--out', tempDir()], /--epochs must be an integer in \[1, 100000\], got '-1'/],
       [[...trainArgs(data), '--epochs', '1', '--seed', '-5', '--out', tempDir()], /--seed must be an integer in \[0, 4294967295\], got '-5'/],
-      [[...trainArgs(data), '--epochs', '1', '--seed', '1', '--samples', '-3', '--out', tempDir()], /--samples must be an integer in \[1, .*\], got '-3'/],
+      [
+        [...trainArgs(data), '--epochs', '1', '--seed', '1', '--samples', '-3', '--out', tempDir()],
+        /--samples must be an integer in \[1, .*\], got '-3'/,
+      ],
       [['export', run, join(run, 'w.json'), '--replica', '-1'], /--replica must be an integer in \[0, 0\], got '-1'/],
       [['raster', run, '--sample', '-2'], /--sample must be an integer in \[0, .*\], got '-2'/],
       [['report', run, '--sample', '-4'], /--sample must be a non-negative integer, got '-4'/],
@@ -37,17 +40,36 @@ describe('command-line input', () => {
       expect(r.err).toMatch(re);
       expect(r.rc).toBe(2);
     }
-    expect(joinNegativeValues(['--seed', '-5', '-p', '-1', '--flag', '-x', '--', '--seed', '-5'], { seed: { type: 'string' }, p: { type: 'string', short: 'p' }, flag: { type: 'boolean' } }))
-      .toEqual(['--seed=-5', '--p=-1', '--flag', '-x', '--', '--seed', '-5']);
+    expect(
+      joinNegativeValues(['--seed', '-5', '-p', '-1', '--flag', '-x', '--', '--seed', '-5'], {
+        seed: { type: 'string' },
+        p: { type: 'string', short: 'p' },
+        flag: { type: 'boolean' },
+      }),
+    ).toEqual(['--seed=-5', '--p=-1', '--flag', '-x', '--', '--seed', '-5']);
   });
 
   it('an unknown flag is a usage error (exit 2) for every command', async () => {
-    for (const args of [['report', run, '--bogus'], ['inspect', run, '--bogus'], ['export', run, 'x.json', '--bogus'], ['eval', '--bogus'], ['raster', run, '--bogus'], ['replay', TRACES_DIR, '--bogus'], ['bench', 'core', '--bogus'], ['info', '--bogus'], ['train', '--bogus']]) {
+    for (const args of [
+      ['report', run, '--bogus'],
+      ['inspect', run, '--bogus'],
+      ['export', run, 'x.json', '--bogus'],
+      ['eval', '--bogus'],
+      ['raster', run, '--bogus'],
+      ['replay', TRACES_DIR, '--bogus'],
+      ['bench', 'core', '--bogus'],
+      ['info', '--bogus'],
+      ['train', '--bogus'],
+    ]) {
       const r = await cli(...args);
       expect(r.err).toMatch(/Unknown option '--bogus'/);
       expect(r.rc).toBe(2);
     }
-    for (const args of [['report', '--help'], ['inspect', '-h'], ['train', '--help']]) {
+    for (const args of [
+      ['report', '--help'],
+      ['inspect', '-h'],
+      ['train', '--help'],
+    ]) {
       const r = await cli(...args);
       expect(r.rc).toBe(0);
       expect(r.out).toMatch(/^usage: synfire /);
@@ -102,7 +124,10 @@ describe('command-line input', () => {
   });
 
   it('piping inspect or replay into a closed reader exits quietly (EPIPE)', async () => {
-    for (const args of [['inspect', run], ['replay', TRACES_DIR]]) {
+    for (const args of [
+      ['inspect', run],
+      ['replay', TRACES_DIR],
+    ]) {
       const r = await spawnCli(args, { closeStdout: true });
       expect(r.stderr).not.toMatch(/EPIPE|Error|at /);
       expect(r.rc).toBe(0);

@@ -3,7 +3,7 @@
  * fails the run with the file and ENOSPC named; temporary files orphaned by a kill are removed on the next start.
  * The full disk is simulated by injecting file-system calls (DurableFs), so no root or tmpfs is needed.
  */
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nodeFs, writeFileAtomic, writeFully, type DurableFs } from '../../src/nbp/durable.ts';
@@ -39,7 +39,18 @@ function fullDisk(capacity: number, mode: 'short' | 'zero' = 'short'): DurableFs
 const shape = { nIn: 20, nHid: 8, nOut: 3 };
 function checkpoint(samples: number): Checkpoint {
   return {
-    config: { dataset: 'mnist', engine: 'fused', semantics: 'loihi', seed: 1, replicas: 1, shape, trainSize: 100, initWeightsSha256: null, orderSha256: null, remedies: null },
+    config: {
+      dataset: 'mnist',
+      engine: 'fused',
+      semantics: 'loihi',
+      seed: 1,
+      replicas: 1,
+      shape,
+      trainSize: 100,
+      initWeightsSha256: null,
+      orderSha256: null,
+      remedies: null,
+    },
     progress: { samples, epoch: 0, offset: samples },
     epochs: 1,
     replicas: [{ replica: 0, seed: 1, weights: glorotInit(shape, samples) }],
@@ -59,7 +70,9 @@ describe('full disk', () => {
     nodeFs.closeSync(fd);
     expect(readFileSync(file, 'utf8')).toBe('hello, world');
     const fd2 = nodeFs.openSync(file, 'w');
-    expect(() => writeFully(fd2, Buffer.from('hello'), file, fullDisk(2, 'zero'))).toThrow(/x: cannot write \(ENOSPC: no space left on device: wrote 0 bytes\) after 2 of 5 bytes/);
+    expect(() => writeFully(fd2, Buffer.from('hello'), file, fullDisk(2, 'zero'))).toThrow(
+      /x: cannot write \(ENOSPC: no space left on device: wrote 0 bytes\) after 2 of 5 bytes/,
+    );
     nodeFs.closeSync(fd2);
   });
 
@@ -68,7 +81,9 @@ describe('full disk', () => {
       const dir = tempDir();
       writeCheckpoint(dir, checkpoint(10));
       const before = readFileSync(join(dir, 'checkpoint.json'), 'utf8');
-      expect(() => writeCheckpoint(dir, checkpoint(20), { fs: fullDisk(300, mode) })).toThrow(/checkpoint\.json: not written .*ENOSPC: no space left on device/);
+      expect(() => writeCheckpoint(dir, checkpoint(20), { fs: fullDisk(300, mode) })).toThrow(
+        /checkpoint\.json: not written .*ENOSPC: no space left on device/,
+      );
       expect(readFileSync(join(dir, 'checkpoint.json'), 'utf8')).toBe(before);
       expect(readCheckpoint(dir).progress.samples).toBe(10);
       expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]); // the partial temp file is removed
@@ -80,8 +95,22 @@ describe('full disk', () => {
     const file = join(dir, 'a.json');
     writeFileSync(file, 'old');
     const eio = Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' });
-    expect(() => writeFileAtomic(file, 'new', { ...nodeFs, fsyncSync: () => { throw eio; } })).toThrow(/a\.json: not written .*EIO/);
-    expect(() => writeFileAtomic(file, 'new', { ...nodeFs, renameSync: () => { throw eio; } })).toThrow(/a\.json: not written .*EIO/);
+    expect(() =>
+      writeFileAtomic(file, 'new', {
+        ...nodeFs,
+        fsyncSync: () => {
+          throw eio;
+        },
+      }),
+    ).toThrow(/a\.json: not written .*EIO/);
+    expect(() =>
+      writeFileAtomic(file, 'new', {
+        ...nodeFs,
+        renameSync: () => {
+          throw eio;
+        },
+      }),
+    ).toThrow(/a\.json: not written .*EIO/);
     expect(readFileSync(file, 'utf8')).toBe('old');
     expect(readdirSync(dir)).toEqual(['a.json']);
   });
@@ -102,7 +131,15 @@ describe('full disk', () => {
         dataDir: data,
         fs: io,
         progress,
-        createTrainer: async (o) => createTrainer('fused', await selectBackend('cpu', async () => { throw new Error('no GPU'); }), o, 0),
+        createTrainer: async (o) =>
+          createTrainer(
+            'fused',
+            await selectBackend('cpu', async () => {
+              throw new Error('no GPU');
+            }),
+            o,
+            0,
+          ),
       }),
     ).rejects.toThrow(/checkpoint\.json: not written .*ENOSPC: no space left on device/);
     expect(readFileSync(join(dir, 'checkpoint.json'), 'utf8')).toBe(good);

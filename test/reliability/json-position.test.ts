@@ -25,9 +25,15 @@ describe('JSON error positions', () => {
     const at = broken.indexOf('"sources"');
     const line = broken.slice(0, at).split('\n').length;
     expect(line).toBe(7);
-    expect(errorOf(broken)).toMatch(new RegExp(`^t\\.json: malformed JSON at line 7 column 1 \\(position ${at}\\): unexpected "\\\\"" \\(expected ',' or '}'\\)`));
-    expect(errorOf(TINY.replace('"steps": 5', '"steps": 5x'))).toMatch(/^t\.json: malformed JSON at line 3 column 77 \(position \d+\): unexpected "x"/);
-    expect(errorOf('{"format": "synfire-loihi-trace/1", "steps": 1,\n"groups": [}')).toMatch(/line 2 column 12 \(position 59\): unexpected "}" \(expected a value\)/);
+    expect(errorOf(broken)).toMatch(
+      new RegExp(`^t\\.json: malformed JSON at line 7 column 1 \\(position ${at}\\): unexpected "\\\\"" \\(expected ',' or '}'\\)`),
+    );
+    expect(errorOf(TINY.replace('"steps": 5', '"steps": 5x'))).toMatch(
+      /^t\.json: malformed JSON at line 3 column 77 \(position \d+\): unexpected "x"/,
+    );
+    expect(errorOf('{"format": "synfire-loihi-trace/1", "steps": 1,\n"groups": [}')).toMatch(
+      /line 2 column 12 \(position 59\): unexpected "}" \(expected a value\)/,
+    );
     expect(errorOf('{"a": "tab\there"}')).toMatch(/line 1 column 11 \(position 10\): control character U\+0009 in a string/);
     expect(errorOf('{"a": 1}\n\n  x')).toMatch(/line 3 column 3 \(position 12\): unexpected "x" after the end of the JSON value/);
     expect(errorOf('')).toMatch(/line 1 column 1 \(position 0\): unexpected end of input/);
@@ -43,19 +49,24 @@ describe('JSON error positions', () => {
       }
     };
     fc.assert(
-      fc.property(fc.json(), fc.array(fc.tuple(fc.nat(), fc.constantFrom(...'{}[],:"0-.e+ tfnx\\\n'.split(''))), { maxLength: 3 }), fc.boolean(), (text, edits, del) => {
-        let s = text;
-        for (const [p, ch] of edits) {
-          const i = p % (s.length + 1);
-          s = del ? s.slice(0, i) + s.slice(i + 1) : s.slice(0, i) + ch + s.slice(i);
-        }
-        const found = jsonErrorOffset(s);
-        expect(found === null).toBe(valid(s));
-        if (found) {
-          // The text up to the offset is a valid prefix: the error is not reported before where it is.
-          expect(found.offset).toBeLessThanOrEqual(s.length);
-        }
-      }),
+      fc.property(
+        fc.json(),
+        fc.array(fc.tuple(fc.nat(), fc.constantFrom(...'{}[],:"0-.e+ tfnx\\\n'.split(''))), { maxLength: 3 }),
+        fc.boolean(),
+        (text, edits, del) => {
+          let s = text;
+          for (const [p, ch] of edits) {
+            const i = p % (s.length + 1);
+            s = del ? s.slice(0, i) + s.slice(i + 1) : s.slice(0, i) + ch + s.slice(i);
+          }
+          const found = jsonErrorOffset(s);
+          expect(found === null).toBe(valid(s));
+          if (found) {
+            // The text up to the offset is a valid prefix: the error is not reported before where it is.
+            expect(found.offset).toBeLessThanOrEqual(s.length);
+          }
+        },
+      ),
       { numRuns: 3000 },
     );
   });

@@ -34,8 +34,13 @@ describe('run directory lock', () => {
     const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
     try {
       await new Promise((ok) => child.once('spawn', ok));
-      writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: child.pid, hostname: hostname(), started: '2026-01-01T00:00:00Z', command: 'synfire train --out x' }));
-      expect(() => lockRunDir(dir)).toThrow(new RegExp(`is in use by PID ${child.pid} on ${hostname()}, started 2026-01-01T00:00:00Z: synfire train --out x`));
+      writeFileSync(
+        join(dir, LOCK_FILE),
+        JSON.stringify({ pid: child.pid, hostname: hostname(), started: '2026-01-01T00:00:00Z', command: 'synfire train --out x' }),
+      );
+      expect(() => lockRunDir(dir)).toThrow(
+        new RegExp(`is in use by PID ${child.pid} on ${hostname()}, started 2026-01-01T00:00:00Z: synfire train --out x`),
+      );
       const data = writeSyntheticDataDir(40, 20);
       const r = await cli(...trainArgs(data), '--epochs', '1', '--seed', '1', '--out', dir);
       expect(r.rc).toBe(1);
@@ -75,7 +80,10 @@ describe('run directory lock', () => {
     const ckpt = readCheckpoint(dir);
     const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { seed: number };
     expect(config.seed).toBe(ckpt.config.seed);
-    const seeds = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { seed: number }).seed);
+    const seeds = readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { seed: number }).seed);
     expect(new Set(seeds)).toEqual(new Set([ckpt.config.seed]));
     expect(seeds.length).toBe(4);
   });
@@ -103,11 +111,16 @@ describe('run directory lock under contention', () => {
           await new Promise((ok) => setTimeout(ok, 5 + Math.random() * 20));
         }
       }`;
-    const procs = Array.from({ length: 6 }, () =>
-      new Promise<number | null>((ok) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-        child.on('close', ok);
-      }),
+    const procs = Array.from(
+      { length: 6 },
+      () =>
+        new Promise<number | null>((ok) => {
+          const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+            cwd: ROOT,
+            stdio: ['ignore', 'ignore', 'inherit'],
+          });
+          child.on('close', ok);
+        }),
     );
     expect(await Promise.all(procs)).toEqual([0, 0, 0, 0, 0, 0]);
     const lines = readFileSync(log, 'utf8').trim().split('\n');

@@ -17,7 +17,9 @@ afterEach(() => vi.restoreAllMocks());
 describe('run directory paths', () => {
   it('refuses /proc and /sys quickly, naming the file system', () => {
     const t0 = Date.now();
-    expect(() => makeRunDir('/proc/synfire-test/run')).toThrow(/\/proc\/synfire-test\/run: \/proc is on the virtual proc file system, which cannot hold files/);
+    expect(() => makeRunDir('/proc/synfire-test/run')).toThrow(
+      /\/proc\/synfire-test\/run: \/proc is on the virtual proc file system, which cannot hold files/,
+    );
     expect(() => makeRunDir('/sys/synfire-test')).toThrow(/\/sys is on the virtual sysfs file system/);
     expect(Date.now() - t0).toBeLessThan(2000);
   });

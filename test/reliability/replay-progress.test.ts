@@ -21,7 +21,13 @@ describe('replay progress', () => {
       for (const name of readdirSync(TRACES_DIR).filter((n) => n.endsWith('.json'))) {
         const trace = await readTraceFile(join(TRACES_DIR, name));
         const calls: number[] = [];
-        const chunked = await runTrace(trace, backend, { chunkSteps: 7, onProgress: (done, total) => { calls.push(done); expect(total).toBe(trace.steps); } });
+        const chunked = await runTrace(trace, backend, {
+          chunkSteps: 7,
+          onProgress: (done, total) => {
+            calls.push(done);
+            expect(total).toBe(trace.steps);
+          },
+        });
         expect(chunked).toEqual(await runTrace(trace, backend));
         if (trace.steps > 7) {
           expect(calls.at(-1)).toBe(trace.steps);

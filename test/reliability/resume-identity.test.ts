@@ -34,7 +34,11 @@ describe('resume identity', () => {
     copyFileSync(join(changed, 'train-labels-idx1-ubyte'), join(other, 'train-labels-idx1-ubyte'));
     const r = await cli('train', '--out', dir, '--resume', '--data-dir', other, '--backend', 'cpu', '--threads', '0');
     expect(r.rc).toBe(1);
-    expect(r.err).toMatch(new RegExp(`cannot --resume .*: --data-dir ${other} holds different train data than the run was trained on \\(40 samples, sha256 [0-9a-f]{16}… → 60 samples`));
+    expect(r.err).toMatch(
+      new RegExp(
+        `cannot --resume .*: --data-dir ${other} holds different train data than the run was trained on \\(40 samples, sha256 [0-9a-f]{16}… → 60 samples`,
+      ),
+    );
     expect(readCheckpoint(dir).progress.samples).toBe(20); // untouched
 
     // The same data gzipped is the same data.

@@ -47,7 +47,12 @@ async function evaluate(values: OptionValues<typeof OPTIONS>): Promise<number> {
   try {
     console.error(`backend: ${sel.backend} (${sel.reason})`);
     const initial = src.replicas.map((r) => r.weights);
-    const trainer = await createTrainer('fused', sel, { shape: src.shape, semantics: src.checkpoint?.config.semantics ?? 'loihi', train: data, initial }, await defaultThreads(initial.length));
+    const trainer = await createTrainer(
+      'fused',
+      sel,
+      { shape: src.shape, semantics: src.checkpoint?.config.semantics ?? 'loihi', train: data, initial },
+      await defaultThreads(initial.length),
+    );
     try {
       metrics = await trainer.evaluate(data);
     } finally {

@@ -35,7 +35,9 @@ function print(ctx: Awaited<ReturnType<typeof acquireGpu>>, json: boolean): void
     console.log(`adapter:      ${s.vendor} / ${s.architecture} / ${s.device}`);
     console.log(`description:  ${s.description}`);
     console.log(`environment:  ${s.environment}`);
-    console.log(`fallback:     ${s.isFallbackAdapter ? 'yes (software adapter: WGSL runs on the CPU; --backend auto picks the CPU backend)' : 'no (hardware adapter)'}`);
+    console.log(
+      `fallback:     ${s.isFallbackAdapter ? 'yes (software adapter: WGSL runs on the CPU; --backend auto picks the CPU backend)' : 'no (hardware adapter)'}`,
+    );
     console.log(`timestamps:   ${ctx.hasTimestamps ? 'yes' : 'no'}`);
     console.log(`features:     ${s.features.join(', ')}`);
     console.log('limits:');

@@ -29,7 +29,13 @@ async function inspect(values: { json?: boolean; 'accept-unverified'?: boolean }
     matrices: names.map((name) => ({ name, shape: dims[name]!, sha256: weightsSha256(r.weights[name]) })),
   }));
   if (values.json) {
-    console.log(JSON.stringify({ path: src.path, shape: src.shape, config: src.checkpoint?.config ?? null, progress: src.checkpoint?.progress ?? null, replicas: report }, null, 2));
+    console.log(
+      JSON.stringify(
+        { path: src.path, shape: src.shape, config: src.checkpoint?.config ?? null, progress: src.checkpoint?.progress ?? null, replicas: report },
+        null,
+        2,
+      ),
+    );
     return 0;
   }
   const c = src.checkpoint;

@@ -59,8 +59,10 @@ async function raster(values: OptionValues<typeof OPTIONS>, positionals: string[
     const file = join(dir, `raster-sample-${sample}.json`);
     writeFileAtomic(file, JSON.stringify({ run: dir, checkpointSamples: ckpt.progress.samples, replica, ...raster }) + '\n');
     const spikes = raster.populations.reduce((n, p) => n + p.spikes.length, 0);
-    console.error(`${file}: sample ${sample} (label ${raster.label}) after ${ckpt.progress.samples} training samples: ${spikes} spikes in 12 phases, ` +
-      `${raster.violations.length} outside their phases; changed W1 ${raster.changed.W1}, W2 ${raster.changed.W2} synapses`);
+    console.error(
+      `${file}: sample ${sample} (label ${raster.label}) after ${ckpt.progress.samples} training samples: ${spikes} spikes in 12 phases, ` +
+        `${raster.violations.length} outside their phases; changed W1 ${raster.changed.W1}, W2 ${raster.changed.W2} synapses`,
+    );
     return raster.violations.length === 0 ? 0 : 1;
   } finally {
     ctx?.destroy();

@@ -96,7 +96,8 @@ export const run = defineCommand({
 
 async function replay(values: { backend?: string; out?: string }, positionals: string[]): Promise<number> {
   const backendName = values.backend ?? 'cpu';
-  if (!['cpu', 'webgpu', 'wasm', 'auto'].includes(backendName)) throw new UsageError(`--backend must be cpu, wasm, webgpu or auto, got '${backendName}'`);
+  if (!['cpu', 'webgpu', 'wasm', 'auto'].includes(backendName))
+    throw new UsageError(`--backend must be cpu, wasm, webgpu or auto, got '${backendName}'`);
   const files = await traceFiles(positionals);
   if (values.out !== undefined) makeRunDir(values.out);
   let backend: Backend;

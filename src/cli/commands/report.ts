@@ -60,6 +60,8 @@ async function report(values: OptionValues<typeof OPTIONS>, positionals: string[
   }
   const out = values.out ?? join(dir, 'report.html');
   writeFileSync(out, renderReportHtml(data, await reportScript()));
-  console.error(`wrote ${out} (${data.metrics.length} evaluations, ${data.histograms.length} histograms, raster: ${data.raster ? 'yes' : 'no'}, ${data.bench.length} benchmark results)`);
+  console.error(
+    `wrote ${out} (${data.metrics.length} evaluations, ${data.histograms.length} histograms, raster: ${data.raster ? 'yes' : 'no'}, ${data.bench.length} benchmark results)`,
+  );
   return 0;
 }
