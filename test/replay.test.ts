@@ -67,7 +67,7 @@ describe('synfire replay (CPU)', () => {
     const { code, lines } = await replay([join(DIR, 'delays.json'), join(DIR, 'refractory.json')]);
     expect([code, lines.length]).toEqual([0, 2]);
     await expect(run([])).rejects.toThrow(/no trace given/);
-    await expect(run([DIR, '--backend', 'tpu'])).rejects.toThrow(/--backend must be cpu or webgpu, got 'tpu'/);
+    await expect(run([DIR, '--backend', 'tpu'])).rejects.toThrow(/--backend must be cpu, wasm, webgpu or auto, got 'tpu'/);
     await expect(run(['/nonexistent/trace.json'])).rejects.toThrow(/no such file or directory: \/nonexistent\/trace\.json/);
     await expect(run([DIR, '--frobnicate'])).rejects.toThrow(/frobnicate/);
   });
