@@ -1,27 +1,20 @@
 /** Builds the harness page's assets in memory: HTML, the shared style, and the bundled page scripts. */
 import { readFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { bundleForBrowser } from '../src/report/bundle.ts';
 import { REPORT_CSS } from '../src/report/html.ts';
 import type { Asset } from './server.ts';
 import { FASHION_DIR, mnistDataDir } from '../src/data/load.ts';
+import { gitCommit, packageVersion } from '../src/cli/command.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The repository root. */
 export const ROOT = join(here, '..');
 
-/** Version and commit, as the CLI records them. */
+/** Version and commit, as the CLI records them (the same helpers). */
 export function versionInfo(): { version: string; commit: string | null } {
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
-  let commit: string | null = null;
-  try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    commit = null;
-  }
-  return { version: pkg.version, commit };
+  return { version: packageVersion(), commit: gitCommit() };
 }
 
 /** Pages the harness serves; each `<name>.html` loads `/<name>.js` bundled from harness/page/<name>.ts. */
