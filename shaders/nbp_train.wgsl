@@ -1,21 +1,38 @@
 // nbp_train: fused nBP training (nbp-circuit.md §3 / numpy_simulation.py), many samples per dispatch.
 // One workgroup per replica (workgroup_id.x = replica). Hidden units come in groups of 8, and group g belongs to
 // thread g mod WG, so every weight update is thread-local: a thread owns 8 columns of W1 and 8 rows of W2, P, M.
-// The only exchange is the output sum a2, reduced with workgroup atomics: one barrier per sample.
 // Each dispatch continues a replica where the previous one stopped (cursor), so a train() call is a run of
 // identical dispatches in one compute pass and one submit.
 //
-// W1 layout: entry (i, j) is the 16-bit half (j & 1) of u32 word i·nHidPad/2 + j/2, holding w + 256 (0..510);
-// one vec4<u32> is 8 consecutive units of an input row. Offset-binary halves let a u32 add sum two units at once
-// (SWAR): 128 inputs of at most 510 stay below 2¹⁶, so the halves are flushed to i32 every 4 input words.
+// Per sample: forward (each thread: its groups' a1, h, b and its share of a2 = W2ᵀh), one workgroup atomicAdd per
+// output and thread with a nonzero share, barrier, thread 0 turns a2 into the error masks d2p/d2m, barrier, then
+// (only when some output is wrong) each thread updates its own rows of W2, P, M and its own columns of W1.
+// Two barriers and at most nOut + 2·nOut per-thread/per-workgroup atomics per sample; no thread waits on another
+// in between.
+//
+// Trade-offs (measured on SwiftShader, which runs 4 invocations as the SIMD lanes of one CPU thread, pays a fixed
+// cost per loop trip of those 4 lanes and turns every per-lane load or store into 4 scalar ones):
+// - threads stay one per group of 8 units (50 for 400 units), as a GPU wants: the loops run once per 4 lanes, so
+//   the work per loop trip is raised instead: 4 active inputs per trip of the forward and W1 loops, and all 8
+//   units of a thread handled with vec4 operations (W2, P, M are stored output-major so that a thread's 8 units
+//   of one output are 2 consecutive vec4s: no per-unit loops, no per-output loop that skips outputs without error);
+// - the a2 reduction stays a workgroup atomicAdd (10 per thread): a tree in workgroup memory needs log₂(WG)
+//   barriers and as many loads per thread; thread 0 alone reads the sums and publishes the two error masks, so the
+//   other threads read one workgroup word instead of nOut atomics;
+// - a sample without an output error skips all learning (d2 = 0 ⇒ d1 = 0).
+//
+// Layouts:
+//   W1: see shaders/include/nbp_forward.wgsl (packed 16-bit offset-binary halves, one vec4 = 8 units of a row).
+//   W2 | P | M: i32 vec4s per replica (stride w2Stride vec4s), three matrices of nOut·groups·2 vec4s; output k,
+//   group g: vec4 (k·groups + g)·2 = units (0, 2, 4, 6), +1 = units (1, 3, 5, 7) of the group (padding units 0).
 //
 // Bindings (group 0):
 //   0 params   uniform             Params (sizes, semantics constants)
 //   1 data     storage, read       per training sample (stride dataStride): label, then ceil(nIn/32) input bit words
 //   2 orders   storage, read       replicas × len training-set indices (this train() call)
 //   3 cursor   storage, read_write per replica: samples of this call done so far
-//   4 w1       storage, read_write per replica (stride w1Stride vec4s): W1 packed as above
-//   5 w2       storage, read_write per replica (stride w2Stride): W2 | P | M, i32, nHid×nOut each
+//   4 w1       storage, read_write per replica (stride w1Stride vec4s): W1 packed
+//   5 w2       storage, read_write per replica (stride w2Stride vec4s): W2 | P | M as above
 // Flags:
 //   NUMPY      the authors' numpy_simulation.py (backprop through the updated W2, clip whole matrices to ±254;
 //              P and M are left alone); otherwise the chip circuit (backprop through P, M before the sample;
@@ -28,60 +45,210 @@ override WG: u32 = 64;
 const OUT_MAX: u32 = 32u;
 // Unit groups per thread; the host checks nHid ≤ 8·GROUPS_MAX·WG.
 const GROUPS_MAX: u32 = 4u;
-const BINARY_THRESHOLD: i32 = 512;
 const STEP: i32 = 2;
-const OFFSET: i32 = 256;
+// Scale of packed W1 fields 1 and 2 (2⁹, 2¹⁸).
+const SCALE1: i32 = 0x200;
+const SCALE2: i32 = 0x40000;
+// Flag words: bit u = h of unit u, bit u of the upper half (× B_FLAGS) = b.
+const B_FLAGS: u32 = 0x10000u;
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> data: array<u32>;
+@group(0) @binding(1) var<storage, read> data: array<u32, ${DATA_LEN}>;
 @group(0) @binding(2) var<storage, read> orders: array<u32>;
 @group(0) @binding(3) var<storage, read_write> cursor: array<u32>;
-@group(0) @binding(4) var<storage, read_write> w1: array<vec4<u32>>;
-@group(0) @binding(5) var<storage, read_write> w2: array<i32>;
+@group(0) @binding(4) var<storage, read_write> w1: array<vec4<u32>, ${W1_LEN}>;
+@group(0) @binding(5) var<storage, read_write> w2: array<vec4<i32>, ${W2_LEN}>;
 
-// a2 partial sums, triple-buffered by sample so one barrier per sample suffices: sample s adds into slot s%3,
-// everyone reads it after the barrier, and thread 0 clears slot (s+2)%3, last read before this sample's barrier
-// and next written after the following one.
-var<workgroup> a2acc: array<atomic<i32>, 96>;
+#include nbp_forward
+
+// a2 sums of the current sample (thread 0 reads and clears them between the two barriers).
+var<workgroup> a2acc: array<atomic<i32>, OUT_MAX>;
+// (d2p, d2m) of the current sample, written by thread 0.
+var<workgroup> d2Shared: vec2<u32>;
 var<workgroup> startShared: u32;
-
-fn sat(v: i32) -> i32 {
-  return clamp(v, params.wMin, params.wMax);
-}
 
 fn satv(v: vec4<i32>) -> vec4<i32> {
   return clamp(v, vec4<i32>(params.wMin), vec4<i32>(params.wMax));
 }
 
-// STEP for each unit of a group whose bit is set in `mask`, as the (lo, hi) = units (0,2,4,6), (1,3,5,7) vector.
-fn unitSteps(mask: u32, half: u32) -> vec4<i32> {
-  let m = mask >> half;
-  return vec4<i32>(vec4<u32>(m, m >> 2u, m >> 4u, m >> 6u) & vec4<u32>(1u)) * STEP;
+// STEP where a lane mask holds.
+fn steps(m: vec4<bool>) -> vec4<i32> {
+  return select(vec4<i32>(), vec4<i32>(STEP), m);
 }
 
-// a1 of the 8 units of group g for the sample at `base`: (lo, hi) = units (0,2,4,6), (1,3,5,7).
-fn groupA1(base: u32, row0: u32, g: u32) -> array<vec4<i32>, 2> {
-  var lo = vec4<i32>();
-  var hi = vec4<i32>();
-  var acc = vec4<u32>();
-  var count = 0u;
-  for (var wd = 0u; wd < params.words; wd++) {
-    var bits = data[base + 1u + wd];
-    count += countOneBits(bits);
-    while (bits != 0u) {
-      let i = wd * 32u + countTrailingZeros(bits);
-      bits &= bits - 1u;
-      acc += w1[row0 + i * params.groups + g];
-    }
-    if ((wd & 3u) == 3u || wd + 1u == params.words) {
-      let bias = vec4<i32>(i32(count) * OFFSET);
-      lo += vec4<i32>(acc & vec4<u32>(0xffffu)) - bias;
-      hi += vec4<i32>(acc >> vec4<u32>(16u)) - bias;
-      acc = vec4<u32>();
-      count = 0u;
+// The 3 quarters of a group: flag bits u (h) and 16 + u (b), the W2 vec4s of one output, W1 fields.
+struct Quarters {
+  q0: vec4<i32>,
+  q1: vec4<i32>,
+  q2: vec4<i32>,
+}
+
+fn loadW2(at: u32) -> Quarters {
+  return Quarters(w2[at], w2[at + 1u], w2[at + 2u]);
+}
+
+fn storeW2(at: u32, v: Quarters) {
+  w2[at] = v.q0;
+  w2[at + 1u] = v.q1;
+  w2[at + 2u] = v.q2;
+}
+
+// v ± STEP where the masks hold, saturated.
+fn stepMasked(v: Quarters, d: i32, m0: vec4<bool>, m1: vec4<bool>, m2: vec4<bool>) -> Quarters {
+  return Quarters(select(v.q0, satv(v.q0 + d), m0), select(v.q1, satv(v.q1 + d), m1), select(v.q2, satv(v.q2 + d), m2));
+}
+
+fn addQ(a: Quarters, b: Quarters) -> Quarters {
+  return Quarters(a.q0 + b.q0, a.q1 + b.q1, a.q2 + b.q2);
+}
+
+// t when c, else f.
+fn pick(f: Quarters, t: Quarters, c: bool) -> Quarters {
+  return Quarters(select(f.q0, t.q0, c), select(f.q1, t.q1, c), select(f.q2, t.q2, c));
+}
+
+// One thread's learning for group g with flags f (bits u = h, 16 + u = b of unit u): W2, P, M rows of the wrong
+// outputs `errs`, then the W1 columns of the units whose d1 is set. Everything it writes is its own.
+fn learnGroup(g: u32, f: u32, d2p: u32, d2m: u32, errs: u32, clipAll: bool, base: u32, row0: u32, w2Off: u32) {
+  let groups = params.groups;
+  let blk = params.nOut * groups * 3u;
+  let h0 = quarter(f, QUARTER0);
+  let h1 = quarter(f, QUARTER1);
+  let h2 = quarter(f, QUARTER2);
+  let b0 = quarter(f, QUARTER0 * B_FLAGS);
+  let b1 = quarter(f, QUARTER1 * B_FLAGS);
+  let b2 = quarter(f, QUARTER2 * B_FLAGS);
+  let anyH = (f & 0xffffu) != 0u;
+  var e = errs;
+  let zero = vec4<i32>();
+#if ${NUMPY}
+  // W2 += 2·h(d2p − d2m), clip; d1 = sign((d2p − d2m)·W2_new) where b.
+  if (f == 0u && !clipAll) {
+    return; // no h and no b: nothing of this group changes and d1 = 0
+  }
+  var back = Quarters(zero, zero, zero);
+  while (e != 0u) {
+    let bit = e & (0u - e);
+    e ^= bit;
+    let k = countOneBits(bit - 1u);
+    let isP = (d2p & bit) != 0u;
+    let isM = (d2m & bit) != 0u;
+    let at = w2Off + (k * groups + g) * 3u;
+    let d = select(0, STEP, isP) - select(0, STEP, isM);
+    let old = loadW2(at);
+    let w = Quarters(satv(old.q0 + select(zero, vec4<i32>(d), h0)), satv(old.q1 + select(zero, vec4<i32>(d), h1)),
+      satv(old.q2 + select(zero, vec4<i32>(d), h2)));
+    let sign = select(0, 1, isP) - select(0, 1, isM);
+    back = Quarters(back.q0 + w.q0 * sign, back.q1 + w.q1 * sign, back.q2 + w.q2 * sign);
+    // Entries without h keep their value (already within ±254 after the call's first sample, which clips all).
+    if (anyH || clipAll) {
+      storeW2(at, w);
     }
   }
-  return array<vec4<i32>, 2>(lo, hi);
+  let up0 = b0 & (back.q0 > zero);
+  let up1 = b1 & (back.q1 > zero);
+  let up2 = b2 & (back.q2 > zero);
+  let dn0 = b0 & (back.q0 < zero);
+  let dn1 = b1 & (back.q1 < zero);
+  let dn2 = b2 & (back.q2 < zero);
+#else
+  // Phase by phase per entry (d2p and d2m are disjoint): s6 reads P, M before phase 5; s10 after phase 5.
+  if (f == 0u) {
+    return; // no h and no b: nothing of this group changes and d1 = 0
+  }
+  var s6 = Quarters(zero, zero, zero);
+  var s10 = Quarters(zero, zero, zero);
+  while (e != 0u) {
+    let bit = e & (0u - e);
+    e ^= bit;
+    let k = countOneBits(bit - 1u);
+    let isP = (d2p & bit) != 0u;
+    let at = w2Off + (k * groups + g) * 3u;
+    var w = loadW2(at);
+    var pv = loadW2(at + blk);
+    var mv = loadW2(at + 2u * blk);
+    s6 = addQ(s6, pick(mv, pv, isP));
+    if (anyH) {
+      // Phase 5 (reward): W2, P on (h, d2p) and M on (h, d2m) potentiate.
+      if (isP) {
+        w = stepMasked(w, STEP, h0, h1, h2);
+        pv = stepMasked(pv, STEP, h0, h1, h2);
+      } else {
+        mv = stepMasked(mv, STEP, h0, h1, h2);
+      }
+    }
+    s10 = addQ(s10, pick(pv, mv, isP));
+    if (anyH) {
+      // Phase 9: W2, P on (h, d2m) and M on (h, d2p) depress.
+      if (isP) {
+        mv = stepMasked(mv, -STEP, h0, h1, h2);
+      } else {
+        w = stepMasked(w, -STEP, h0, h1, h2);
+        pv = stepMasked(pv, -STEP, h0, h1, h2);
+      }
+      storeW2(at, w);
+      storeW2(at + blk, pv);
+      storeW2(at + 2u * blk, mv);
+    }
+  }
+  let up0 = b0 & (s6.q0 > zero);
+  let up1 = b1 & (s6.q1 > zero);
+  let up2 = b2 & (s6.q2 > zero);
+  let dn0 = b0 & (s10.q0 > zero);
+  let dn1 = b1 & (s10.q1 > zero);
+  let dn2 = b2 & (s10.q2 > zero);
+#endif
+  // W1[x, unit] += 2 where d1p (phase 7), then −= 2 where d1m (phase 11), each saturated; all units of the
+  // group at once. Clamping an untouched unit is harmless: loihi weights always lie in [wMin, wMax], and numpy
+  // clips every entry every sample.
+  if (!(any(up0 | up1 | up2 | dn0 | dn1 | dn2) || clipAll)) {
+    return;
+  }
+  // In place: field f of a word is (w + 256)·2^(9f), so steps and bounds are scaled instead of the fields
+  // shifted (no shifts per row: SwiftShader's JIT turns every shift into 4 scalar ones).
+  let p0 = steps(up0);
+  let p1 = steps(up1) * SCALE1;
+  let p2 = steps(up2) * SCALE2;
+  let m0 = steps(dn0);
+  let m1 = steps(dn1) * SCALE1;
+  let m2 = steps(dn2) * SCALE2;
+  let lo = vec4<i32>(params.wMin + OFFSET);
+  let hi = vec4<i32>(params.wMax + OFFSET);
+  let lo1 = lo * SCALE1;
+  let hi1 = hi * SCALE1;
+  let lo2 = lo * SCALE2;
+  let hi2 = hi * SCALE2;
+  let stride = params.groups;
+  let col = row0 + g;
+  // numpy's first sample of a call visits every input row (to clip), the others only the active ones.
+  let rows = select(params.words * 32u, params.nIn, clipAll);
+  for (var wd = 0u; wd < params.words; wd++) {
+    let xbits = data[base + 1u + wd];
+    var bits = select(xbits, 0xffffffffu, clipAll);
+    while (bits != 0u) {
+      let low = bits & (0u - bits); // lowest set bit
+      bits ^= low;
+      let i = wd * 32u + countOneBits(low - 1u);
+      if (i >= rows) {
+        break;
+      }
+      let at = col + i * stride;
+      let v = w1[at];
+      var x0 = vec4<i32>(v & vec4<u32>(FIELD0));
+      var x1 = vec4<i32>(v & vec4<u32>(FIELD1));
+      var x2 = vec4<i32>(v & vec4<u32>(FIELD2));
+      if ((xbits & low) != 0u) {
+        x0 = clamp(clamp(x0 + p0, lo, hi) - m0, lo, hi);
+        x1 = clamp(clamp(x1 + p1, lo1, hi1) - m1, lo1, hi1);
+        x2 = clamp(clamp(x2 + p2, lo2, hi2) - m2, lo2, hi2);
+      } else {
+        x0 = clamp(x0, lo, hi);
+        x1 = clamp(x1, lo1, hi1);
+        x2 = clamp(x2, lo2, hi2);
+      }
+      w1[at] = vec4<u32>(x0 | x1 | x2);
+    }
+  }
 }
 
 @compute @workgroup_size(WG)
@@ -95,212 +262,73 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   }
   let start = workgroupUniformLoad(&startShared);
   let count = min(params.samplesPerDispatch, params.len - min(start, params.len));
-  let nHid = params.nHid;
   let nOut = params.nOut;
+  let groups = params.groups;
   let row0 = r * params.w1Stride;
   let w2Off = r * params.w2Stride;
-  let pOff = w2Off + nHid * nOut;
-  let mOff = pOff + nHid * nOut;
-  let myGroups = (params.groups + WG - 1u - tid) / WG;
+  let myGroups = (groups + WG - 1u - tid) / WG;
+  let allOut = 0xffffffffu >> (OUT_MAX - nOut);
 
   for (var s = 0u; s < count; s++) {
     let sample = orders[r * params.len + start + s];
     let base = sample * params.dataStride;
-    let label = data[base];
-    let slot = (s % 3u) * OUT_MAX;
 
-    // Forward: per group, bits 0..7 = h (a1 > 512), bits 8..15 = b (0 < a1 ≤ derivHigh).
+    // Forward, per group: bits 0..7 = h (a1 > 512), bits 8..15 = b (0 < a1 ≤ derivHigh); padding units have
+    // a1 = 0 (W1 0), so they are neither. Then this thread's share of a2 = W2ᵀh.
     var flags: array<u32, GROUPS_MAX>;
     for (var q = 0u; q < myGroups; q++) {
       let g = tid + q * WG;
-      let a1 = groupA1(base, row0, g);
-      var f = 0u;
-      for (var l = 0u; l < 8u; l++) {
-        let a = a1[l & 1u][l >> 1u];
-        if (g * 8u + l < nHid) {
-          f |= select(0u, 1u << l, a > BINARY_THRESHOLD) | select(0u, 0x100u << l, a > 0 && a <= params.derivHigh);
+      let a1 = groupA1(base, row0 + g);
+      let t = vec4<i32>(BINARY_THRESHOLD);
+      let dh = vec4<i32>(params.derivHigh);
+      let zero = vec4<i32>();
+      let h0 = a1[0] > t;
+      let h1 = a1[1] > t;
+      let h2 = a1[2] > t;
+      let hBits = unitBits(h0, h1, h2);
+      flags[q] = hBits | (unitBits((a1[0] > zero) & (a1[0] <= dh), (a1[1] > zero) & (a1[1] <= dh), (a1[2] > zero) & (a1[2] <= dh)) * B_FLAGS);
+      if (hBits != 0u) {
+        for (var k = 0u; k < nOut; k++) {
+          let w = loadW2(w2Off + (k * groups + g) * 3u);
+          let part = dot(select(zero, w.q0, h0) + select(zero, w.q1, h1) + select(zero, w.q2, h2), vec4<i32>(1));
+          if (part != 0) {
+            atomicAdd(&a2acc[k], part);
+          }
         }
-      }
-      flags[q] = f;
-    }
-    // a2 = W2ᵀh: my units' share per output, then one atomic add per output.
-    for (var k = 0u; k < nOut; k++) {
-      var part = 0;
-      for (var q = 0u; q < myGroups; q++) {
-        var hm = flags[q] & 0xffu;
-        let j0 = (tid + q * WG) * 8u;
-        while (hm != 0u) {
-          part += w2[w2Off + (j0 + countTrailingZeros(hm)) * nOut + k];
-          hm &= hm - 1u;
-        }
-      }
-      if (part != 0) {
-        atomicAdd(&a2acc[slot + k], part);
       }
     }
     workgroupBarrier();
 
-    // Output error (every thread computes the same masks): d2p = t ∧ ¬o ∧ a2 > 0; d2m = o ∧ ¬t ∧ a2 ≤ derivHigh.
-    var d2p = 0u;
-    var d2m = 0u;
-    for (var k = 0u; k < nOut; k++) {
-      let a2 = atomicLoad(&a2acc[slot + k]);
-      let o = a2 > BINARY_THRESHOLD;
-      if (k == label) {
-        if (!o && a2 > 0) {
-          d2p |= 1u << k;
-        }
-      } else if (o && a2 <= params.derivHigh) {
-        d2m |= 1u << k;
-      }
-    }
+    // Output error: d2p = t ∧ ¬o ∧ a2 > 0; d2m = o ∧ ¬t ∧ a2 ≤ derivHigh. Thread 0 reads the sums, clears them
+    // for the next sample (whose adds come after the next barrier) and publishes the masks.
     if (tid == 0u) {
-      let old = ((s + 2u) % 3u) * OUT_MAX;
+      let label = data[base];
+      var d2p = 0u;
+      var d2m = 0u;
       for (var k = 0u; k < nOut; k++) {
-        atomicStore(&a2acc[old + k], 0);
+        let a2 = atomicLoad(&a2acc[k]);
+        atomicStore(&a2acc[k], 0);
+        let o = a2 > BINARY_THRESHOLD;
+        if (k == label) {
+          if (!o && a2 > 0) {
+            d2p |= 1u << k;
+          }
+        } else if (o && a2 <= params.derivHigh) {
+          d2m |= 1u << k;
+        }
       }
+      d2Shared = vec2<u32>(d2p, d2m);
     }
+    workgroupBarrier();
+    let d2 = d2Shared;
+
     // numpy clips whole matrices each sample; only the first sample of a call can find entries outside ±254.
     let clipAll = params.clipFirst != 0u && start + s == 0u;
-    // A sample with no output error changes nothing (d2 = 0 ⇒ d1 = 0). A loop bound, not a continue: the next
-    // sample's barrier must stay in uniform control flow for WGSL's uniformity analysis.
-    let learn = (d2p | d2m) != 0u || clipAll;
-    for (var q = 0u; q < select(0u, myGroups, learn); q++) {
-      let g = tid + q * WG;
-      var d1p = 0u;
-      var d1m = 0u;
-      for (var l = 0u; l < 8u; l++) {
-        let j = g * 8u + l;
-        if (j >= nHid) {
-          break;
-        }
-        let h = ((flags[q] >> l) & 1u) != 0u;
-        let b = ((flags[q] >> (8u + l)) & 1u) != 0u;
-        let row = j * nOut;
-#if ${NUMPY}
-        // W2 += 2·h(d2p − d2m), clip; d1 = sign((d2p − d2m)·W2_new) where b.
-        var back = 0;
-        for (var k = 0u; k < nOut; k++) {
-          let bit = 1u << k;
-          let isP = (d2p & bit) != 0u;
-          let isM = (d2m & bit) != 0u;
-          if (!isP && !isM && !clipAll) {
-            continue;
-          }
-          var wv = w2[w2Off + row + k];
-          if (h && isP) {
-            wv += STEP;
-          }
-          if (h && isM) {
-            wv -= STEP;
-          }
-          wv = sat(wv);
-          if (isP) {
-            back += wv;
-          }
-          if (isM) {
-            back -= wv;
-          }
-          if ((h && (isP || isM)) || clipAll) {
-            w2[w2Off + row + k] = wv;
-          }
-        }
-        if (b && back > 0) {
-          d1p |= 1u << l;
-        }
-        if (b && back < 0) {
-          d1m |= 1u << l;
-        }
-#else
-        // Phase by phase per entry (d2p and d2m are disjoint): s6 reads P, M before phase 5; s10 after phase 5.
-        var s6 = 0;
-        var s10 = 0;
-        for (var k = 0u; k < nOut; k++) {
-          let bit = 1u << k;
-          let isP = (d2p & bit) != 0u;
-          let isM = (d2m & bit) != 0u;
-          if (!isP && !isM) {
-            continue;
-          }
-          let e = row + k;
-          var wv = w2[w2Off + e];
-          var pv = w2[pOff + e];
-          var mv = w2[mOff + e];
-          if (isP) {
-            s6 += pv;
-          } else {
-            s6 += mv;
-          }
-          // Phase 5 (reward): W2, P on (h, d2p) and M on (h, d2m) potentiate.
-          if (h) {
-            if (isP) {
-              wv = sat(wv + STEP);
-              pv = sat(pv + STEP);
-            } else {
-              mv = sat(mv + STEP);
-            }
-          }
-          if (isM) {
-            s10 += pv;
-          } else {
-            s10 += mv;
-          }
-          // Phase 9: W2, P on (h, d2m) and M on (h, d2p) depress.
-          if (h) {
-            if (isM) {
-              wv = sat(wv - STEP);
-              pv = sat(pv - STEP);
-            } else {
-              mv = sat(mv - STEP);
-            }
-            w2[w2Off + e] = wv;
-            w2[pOff + e] = pv;
-            w2[mOff + e] = mv;
-          }
-        }
-        if (b && s6 > 0) {
-          d1p |= 1u << l;
-        }
-        if (b && s10 > 0) {
-          d1m |= 1u << l;
-        }
-#endif
-      }
-      // W1[x, unit] += 2 where d1p (phase 7), then −= 2 where d1m (phase 11), each saturated; all 8 units of the
-      // group at once. Clamping an untouched unit is harmless: loihi weights always lie in [wMin, wMax], and numpy
-      // clips every entry every sample.
-      if ((d1p | d1m) != 0u || clipAll) {
-        let pLo = unitSteps(d1p, 0u);
-        let pHi = unitSteps(d1p, 1u);
-        let mLo = unitSteps(d1m, 0u);
-        let mHi = unitSteps(d1m, 1u);
-        // numpy's first sample of a call visits every input row (to clip), the others only the active ones.
-        let rows = select(params.words * 32u, params.nIn, clipAll);
-        for (var wd = 0u; wd < params.words; wd++) {
-          let xbits = data[base + 1u + wd];
-          var bits = select(xbits, 0xffffffffu, clipAll);
-          while (bits != 0u) {
-            let bit = countTrailingZeros(bits);
-            bits &= bits - 1u;
-            let i = wd * 32u + bit;
-            if (i >= rows) {
-              break;
-            }
-            let on = ((xbits >> bit) & 1u) != 0u;
-            let e = row0 + i * params.groups + g;
-            let v = w1[e];
-            var lo = vec4<i32>(v & vec4<u32>(0xffffu)) - vec4<i32>(OFFSET);
-            var hi = vec4<i32>(v >> vec4<u32>(16u)) - vec4<i32>(OFFSET);
-            if (on) {
-              lo = satv(satv(lo + pLo) - mLo);
-              hi = satv(satv(hi + pHi) - mHi);
-            } else {
-              lo = satv(lo);
-              hi = satv(hi);
-            }
-            w1[e] = vec4<u32>(lo + vec4<i32>(OFFSET)) | (vec4<u32>(hi + vec4<i32>(OFFSET)) << vec4<u32>(16u));
-          }
-        }
+    // A sample with no output error changes nothing (d2 = 0 ⇒ d1 = 0).
+    let errs = d2.x | d2.y | select(0u, allOut, clipAll);
+    if (errs != 0u) {
+      for (var q = 0u; q < myGroups; q++) {
+        learnGroup(tid + q * WG, flags[q], d2.x, d2.y, errs, clipAll, base, row0, w2Off);
       }
     }
   }

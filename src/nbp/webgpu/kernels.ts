@@ -8,11 +8,13 @@ import type { PipelineCache } from '../../backends/webgpu/pipelines.ts';
 
 /** Outputs are bits of one u32 mask in the kernels. */
 export const MAX_OUTPUTS = 32;
-/** Hidden units form groups of 8 (one vec4<u32> of packed W1 per input row). */
-export const UNITS_PER_GROUP = 8;
+/** Hidden units form groups of 12 (one vec4<u32> of packed W1 per input row: 4 words of three 9-bit fields). */
+export const UNITS_PER_GROUP = 12;
+/** Bits per packed W1 field. */
+const W1_FIELD_BITS = 9;
 /** Unit groups one thread may own (GROUPS_MAX in the kernels). */
 export const MAX_GROUPS_PER_THREAD = 4;
-/** Packed W1 halves hold w + W1_OFFSET, so [−256, 254] becomes 0..510. */
+/** Packed W1 fields hold w + W1_OFFSET, so [−256, 254] becomes 0..510. */
 export const W1_OFFSET = 256;
 /** Metric tallies per replica written by nbp_infer, in this order. */
 export const COUNT_FIELDS = ['spikes', 'membrane', 'exact', 'wrongBits', 'silent'] as const;
@@ -93,27 +95,76 @@ export interface WeightLayout {
   groups: number;
   /** vec4<u32> (16-byte) entries of packed W1 per replica: nIn·groups. */
   w1Stride: number;
-  /** i32 entries of W2 | P | M per replica. */
+  /** vec4<i32> (16-byte) entries of W2 | P | M per replica: 3·nOut·groups·3 (see {@link packW2}). */
   w2Stride: number;
 }
 
 /** The weight layout of a shape. */
 export function weightLayout(shape: NbpShape): WeightLayout {
   const groups = Math.ceil(shape.nHid / UNITS_PER_GROUP);
-  return { groups, w1Stride: shape.nIn * groups, w2Stride: 3 * shape.nHid * shape.nOut };
+  return { groups, w1Stride: shape.nIn * groups, w2Stride: 3 * shape.nOut * groups * 3 };
 }
 
-/** Packs W1 (nIn×nHid, values in [−256, 254]) into 16-bit offset-binary halves, 8 units per 16 bytes. */
+/**
+ * Hidden unit j as (group, quarter, component): unit u = j mod 12 of group j / 12 lives in component u % 4 of
+ * quarter u / 4 (shaders/include/nbp_forward.wgsl).
+ */
+function unitSlot(j: number): { g: number; f: number; c: number } {
+  const g = Math.floor(j / UNITS_PER_GROUP);
+  const u = j - g * UNITS_PER_GROUP;
+  return { g, f: u >>> 2, c: u & 3 };
+}
+
+/**
+ * i32 index, in a replica's W2 | P | M block, of entry (j, k) of matrix `m` (0 = W2, 1 = P, 2 = M): output-major,
+ * so that a thread's 12 units of one output are three vec4s, (k·groups + g)·3 + quarter.
+ */
+function w2Index(layout: WeightLayout, nOut: number, m: number, j: number, k: number): number {
+  const { g, f, c } = unitSlot(j);
+  return (((m * nOut + k) * layout.groups + g) * 3 + f) * 4 + c;
+}
+
+/** Packs W2, P, M (each nHid×nOut row-major) into the kernels' output-major vec4 layout; padding units hold 0. */
+export function packW2(shape: NbpShape, mats: readonly [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>]): Int32Array<ArrayBuffer> {
+  const { nHid, nOut } = shape;
+  const layout = weightLayout(shape);
+  const out = new Int32Array(layout.w2Stride * 4);
+  mats.forEach((a, m) => {
+    for (let j = 0; j < nHid; j++) for (let k = 0; k < nOut; k++) out[w2Index(layout, nOut, m, j, k)] = a[j * nOut + k]!;
+  });
+  return out;
+}
+
+/** Unpacks {@link packW2}'s format into W2, P, M (nHid×nOut row-major each). */
+export function unpackW2(shape: NbpShape, packed: Int32Array): [Int32Array, Int32Array, Int32Array] {
+  const { nHid, nOut } = shape;
+  const layout = weightLayout(shape);
+  const mats: [Int32Array, Int32Array, Int32Array] = [new Int32Array(nHid * nOut), new Int32Array(nHid * nOut), new Int32Array(nHid * nOut)];
+  mats.forEach((a, m) => {
+    for (let j = 0; j < nHid; j++) for (let k = 0; k < nOut; k++) a[j * nOut + k] = packed[w2Index(layout, nOut, m, j, k)]!;
+  });
+  return mats;
+}
+
+/** u32 index (in a replica's packed W1) and bit shift of entry (i, j). */
+function w1Slot(groups: number, i: number, j: number): { word: number; shift: number } {
+  const { g, f, c } = unitSlot(j);
+  return { word: (i * groups + g) * 4 + c, shift: f * W1_FIELD_BITS };
+}
+
+/** Packs W1 (nIn×nHid, values in [−256, 254]) into 9-bit offset-binary fields, 12 units per 16 bytes. */
 export function packW1(shape: NbpShape, W1: ArrayLike<number>): Uint32Array<ArrayBuffer> {
   const { nIn, nHid } = shape;
-  const half = weightLayout(shape).groups * 4;
-  // Padding units hold weight 0 (256); the kernels never read them as units.
-  const out = new Uint32Array(nIn * half).fill((W1_OFFSET << 16) | W1_OFFSET);
+  const { groups } = weightLayout(shape);
+  // Padding units hold weight 0 (256 in every field); the kernels never read them as units.
+  const zero = (W1_OFFSET << (2 * W1_FIELD_BITS)) | (W1_OFFSET << W1_FIELD_BITS) | W1_OFFSET;
+  const out = new Uint32Array(nIn * groups * 4).fill(zero);
+  const mask = (1 << W1_FIELD_BITS) - 1;
   for (let i = 0; i < nIn; i++) {
     for (let j = 0; j < nHid; j++) {
-      const e = i * half + (j >>> 1);
-      const v = (W1[i * nHid + j]! + W1_OFFSET) & 0xffff;
-      out[e] = j & 1 ? (out[e]! & 0xffff) | (v << 16) : (out[e]! & 0xffff0000) | v;
+      const { word, shift } = w1Slot(groups, i, j);
+      const v = (W1[i * nHid + j]! + W1_OFFSET) & mask;
+      out[word] = ((out[word]! & ~(mask << shift)) | (v << shift)) >>> 0;
     }
   }
   return out;
@@ -122,12 +173,13 @@ export function packW1(shape: NbpShape, W1: ArrayLike<number>): Uint32Array<Arra
 /** Unpacks W1 from {@link packW1}'s format. */
 export function unpackW1(shape: NbpShape, packed: Uint32Array): Int32Array {
   const { nIn, nHid } = shape;
-  const half = weightLayout(shape).groups * 4;
+  const { groups } = weightLayout(shape);
+  const mask = (1 << W1_FIELD_BITS) - 1;
   const W1 = new Int32Array(nIn * nHid);
   for (let i = 0; i < nIn; i++) {
     for (let j = 0; j < nHid; j++) {
-      const word = packed[i * half + (j >>> 1)]!;
-      W1[i * nHid + j] = ((j & 1 ? word >>> 16 : word) & 0xffff) - W1_OFFSET;
+      const { word, shift } = w1Slot(groups, i, j);
+      W1[i * nHid + j] = ((packed[word]! >>> shift) & mask) - W1_OFFSET;
     }
   }
   return W1;
@@ -147,8 +199,22 @@ function layoutEntries(kinds: ReadonlyArray<GPUBufferBindingType>): GPUBindGroup
   return kinds.map((type, binding) => ({ binding, visibility: GPUShaderStage.COMPUTE, buffer: { type } }));
 }
 
+/**
+ * Element counts of the weight arrays of all replicas, written into the kernels as fixed-size storage arrays:
+ * for a runtime-sized array, the robustness clamp of every index needs arrayLength(), which SwiftShader
+ * recomputes at each access with 4 integer divisions (about a third of a W1 row load).
+ */
+export interface WeightArraySizes {
+  /** vec4<u32> entries of packed W1: replicas·w1Stride. */
+  w1: number;
+  /** vec4<i32> entries of W2 | P | M: replicas·w2Stride. */
+  w2: number;
+  /** u32 words of the packed training set (nbp_train only; inference sets vary). */
+  trainData: number;
+}
+
 /** Builds (through the cache) the training pipeline of a semantics and the inference pipeline. */
-export async function createNbpKernels(device: GPUDevice, cache: PipelineCache, semantics: Semantics, workgroupSize: number): Promise<NbpKernels> {
+export async function createNbpKernels(device: GPUDevice, cache: PipelineCache, semantics: Semantics, workgroupSize: number, sizes: WeightArraySizes): Promise<NbpKernels> {
   const trainLayout = device.createBindGroupLayout({
     label: 'nbp_train',
     entries: layoutEntries(['uniform', 'read-only-storage', 'read-only-storage', 'storage', 'storage', 'storage']),
@@ -157,10 +223,11 @@ export async function createNbpKernels(device: GPUDevice, cache: PipelineCache, 
     label: 'nbp_infer',
     entries: layoutEntries(['uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage']),
   });
+  const arrays = { W1_LEN: sizes.w1, W2_LEN: sizes.w2 };
   const [train, infer] = await Promise.all([
-    cache.get('nbp_train', { PARAMS: paramsStruct(TRAIN_PARAMS), NUMPY: semantics === 'numpy' },
+    cache.get('nbp_train', { PARAMS: paramsStruct(TRAIN_PARAMS), NUMPY: semantics === 'numpy', ...arrays, DATA_LEN: sizes.trainData },
       device.createPipelineLayout({ label: 'nbp_train', bindGroupLayouts: [trainLayout] }), workgroupSize),
-    cache.get('nbp_infer', { PARAMS: paramsStruct(INFER_PARAMS) },
+    cache.get('nbp_infer', { PARAMS: paramsStruct(INFER_PARAMS), ...arrays },
       device.createPipelineLayout({ label: 'nbp_infer', bindGroupLayouts: [inferLayout] }), workgroupSize),
   ]);
   return { train: train.pipeline, trainLayout, infer: infer.pipeline, inferLayout, keys: [train.key, infer.key] };

@@ -26,15 +26,17 @@ import {
   packSamples,
   packTrainParams,
   packW1,
+  packW2,
   sampleStride,
   unpackW1,
+  unpackW2,
   weightLayout,
 } from './kernels.ts';
 
 /** WebGPU-specific knobs (every automatic choice can be forced). */
 export interface WebgpuTrainerOptions {
-  /** Threads per workgroup (one workgroup per replica, one thread per 8 hidden units); default: the groups of 8
-   * rounded up to a power of two, at least 32 (64 for 400 hidden units), capped by the device limits. */
+  /** Threads per workgroup (one workgroup per replica, one thread per group of 12 hidden units); default: the
+   * groups rounded up to a multiple of 4 (36 for 400 hidden units), capped by the device limits. */
   workgroupSize?: number;
   /** Training samples per dispatch (each dispatch continues where the last stopped); default 1024. */
   samplesPerDispatch?: number;
@@ -103,9 +105,9 @@ export async function createWebgpuFusedTrainer(
   if (remedies) throw new Error(`the WebGPU engine implements no remedies (asked for: ${Object.keys(remedies).join(', ')}); remedies run on the CPU engine (--backend cpu)`);
   const trainSamples = packSamples(opts.train, nOut);
   const layout = weightLayout(shape);
-  // One thread per group of 8 hidden units (50 for 400 units): more threads would idle, and on SwiftShader every
-  // thread costs a coroutine switch at each barrier.
-  const wgWanted = positiveInt(gpuOptions.workgroupSize, 2 ** Math.ceil(Math.log2(Math.max(32, layout.groups))), 'workgroupSize');
+  // One thread per group of 12 hidden units (34 for 400 units): more threads would idle, and on SwiftShader every
+  // 4 threads cost a coroutine switch at each barrier (a GPU pads the workgroup to its wave size anyway).
+  const wgWanted = positiveInt(gpuOptions.workgroupSize, Math.ceil(layout.groups / 4) * 4, 'workgroupSize');
   const spd = positiveInt(gpuOptions.samplesPerDispatch, 1024, 'samplesPerDispatch');
   const spbWanted = positiveInt(gpuOptions.samplesPerBlock, 64, 'samplesPerBlock');
 
@@ -124,7 +126,7 @@ export async function createWebgpuFusedTrainer(
   if (nHid > unitsMax) fail(`nHid = ${nHid} is more than ${unitsMax} hidden units (${UNITS_PER_GROUP * MAX_GROUPS_PER_THREAD} per thread at workgroupSize ${wg}); raise workgroupSize`);
   if (replicas > limits.maxComputeWorkgroupsPerDimension) fail(`${replicas} replicas exceed maxComputeWorkgroupsPerDimension ${limits.maxComputeWorkgroupsPerDimension}`);
   const w1Bytes = replicas * layout.w1Stride * 16;
-  const w2Bytes = replicas * layout.w2Stride * 4;
+  const w2Bytes = replicas * layout.w2Stride * 16;
   const maxBinding = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
   if (w1Bytes > maxBinding) fail(`${replicas} replicas need ${w1Bytes} bytes of packed W1; the device binds at most ${maxBinding} (use fewer replicas)`);
   if (trainSamples.byteLength > maxBinding) fail(`training set ${opts.train.name} packs to ${trainSamples.byteLength} bytes; the device binds at most ${maxBinding}`);
@@ -133,7 +135,7 @@ export async function createWebgpuFusedTrainer(
   device.pushErrorScope('validation');
   let kernels: Awaited<ReturnType<typeof createNbpKernels>>;
   try {
-    kernels = await createNbpKernels(device, cache, semantics, wg);
+    kernels = await createNbpKernels(device, cache, semantics, wg, { w1: replicas * layout.w1Stride, w2: replicas * layout.w2Stride, trainData: trainSamples.length });
   } catch (err) {
     await device.popErrorScope();
     return fail(`WGSL pipelines failed: ${(err as Error).message}`);
@@ -151,17 +153,13 @@ export async function createWebgpuFusedTrainer(
   const setupError = await device.popErrorScope();
   if (setupError) fail(`WebGPU setup failed: ${setupError.message}`);
 
-  const n2 = nHid * nOut;
   /** Packs a replica's weights now (the caller may reuse its arrays) and returns the upload. */
   const weightUpload = (r: number, w: NbpWeights): (() => void) => {
     const packed = packW1(shape, w.W1);
-    const rest = new Int32Array(layout.w2Stride);
-    rest.set(w.W2, 0);
-    rest.set(w.P, n2);
-    rest.set(w.M, 2 * n2);
+    const rest = packW2(shape, [w.W2, w.P, w.M]);
     return () => {
       device.queue.writeBuffer(w1, r * layout.w1Stride * 16, packed);
-      device.queue.writeBuffer(w2, r * layout.w2Stride * 4, rest);
+      device.queue.writeBuffer(w2, r * layout.w2Stride * 16, rest);
     };
   };
   opts.initial.forEach((w, r) => weightUpload(r, w)());
@@ -322,17 +320,16 @@ export async function createWebgpuFusedTrainer(
       const [packed, rest] = await checked('getWeights', () =>
         readback([
           { buffer: w1, offset: replica * layout.w1Stride * 16, size: layout.w1Stride * 16 },
-          { buffer: w2, offset: replica * layout.w2Stride * 4, size: layout.w2Stride * 4 },
+          { buffer: w2, offset: replica * layout.w2Stride * 16, size: layout.w2Stride * 16 },
         ]),
       );
       const W1 = unpackW1(shape, new Uint32Array(packed!));
-      const all = new Int32Array(rest!);
-      const W2 = all.slice(0, n2);
+      const [W2, P, M] = unpackW2(shape, new Int32Array(rest!));
       if (semantics === 'numpy') {
         // numpy has no transpose copies; like the CPU engine, report them as ±W2.
         return { W1, W2, P: W2.slice(), M: W2.map((v) => -v) };
       }
-      return { W1, W2, P: all.slice(n2, 2 * n2), M: all.slice(2 * n2, 3 * n2) };
+      return { W1, W2, P, M };
     },
     async setWeights(replica, w) {
       alive('setWeights');
