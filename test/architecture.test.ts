@@ -28,11 +28,8 @@ const LAYERS: Readonly<Record<string, number>> = {
 /** Root modules everything may use, and the entry points nothing in src/ may import. */
 const ROOT_UTILITIES = new Set(['modules.ts', 'wgsl-preprocessor.d.ts']);
 const ENTRY_POINTS = new Set(['index.ts', 'browser.ts']);
-/**
- * Known upward imports still to be removed ("importer -> specifier"). The wasm CPU backend reuses the WebAssembly
- * assembler of the nBP kernels; it belongs below both (e.g. src/util/), to be moved when that work has landed.
- */
-const KNOWN_EXCEPTIONS = new Set(['backends/wasm/kernels.ts -> ../../nbp/wasm/asm.ts']);
+/** Known upward imports still to be removed ("importer -> specifier"); none today. */
+const KNOWN_EXCEPTIONS = new Set<string>();
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -1,5 +1,5 @@
 /**
- * WebAssembly SIMD kernels of the wasm backend, written with the nBP engine's assembler (src/nbp/wasm/asm.ts).
+ * WebAssembly SIMD kernels of the wasm backend, written with the shared assembler (src/util/wasm-asm.ts).
  * The module is generic (no network shape baked in); every pointer is a byte address in its memory.
  *
  * - `neurons(u, v, ref, bias, ringA, ringB, start, end, ku, kv, vth, t, tref, list, count, stop) → count`:
@@ -21,7 +21,7 @@
  *   each nonzero `sum >> shift` (flooring) to ring + 4·cellRing[cell] and clears the cell; if the list filled
  *   up every cell is folded. Exactly the order of the CPU oracle (src/backends/cpu/projection.ts).
  */
-import { I32, V128, ModuleBuilder, type FunctionBuilder } from '../../nbp/wasm/asm.ts';
+import { I32, V128, ModuleBuilder, type FunctionBuilder } from '../../util/wasm-asm.ts';
 import { ACTIVATION_LIMIT, DECAY_BITS, STATE_LIMIT, U_WRAP, V_MAX, V_MIN } from '../../loihi/constants.ts';
 
 /** The exports of the kernel module. */

@@ -14,7 +14,7 @@
  *
  * The memory layout is fixed by {@link kernelLayout}; the engine fills rows/dp/dm through typed-array views.
  */
-import { I32, V128, ModuleBuilder } from './asm.ts';
+import { I32, V128, ModuleBuilder } from '../../util/wasm-asm.ts';
 import { BINARY_THRESHOLD } from '../algorithm.ts';
 
 /** Byte offsets of the engine's arrays in the module's memory. */

@@ -1,6 +1,6 @@
 /**
- * A tiny WebAssembly binary writer: just what the nBP CPU kernels need (i32 and 128-bit SIMD integer
- * instructions, structured control flow, one exported memory). It saves a toolchain: the kernels are written as
+ * A tiny WebAssembly binary writer: just what the nBP CPU kernels and the wasm backend need (i32 and 128-bit
+ * SIMD integer instructions, structured control flow, one exported memory). It saves a toolchain: the kernels are written as
  * TypeScript calls that emit bytes, and the module is compiled at run time. Opcodes: WebAssembly core spec 2.0
  * (binary format, §5.4) and the fixed-width SIMD proposal (prefix 0xfd).
  */
