@@ -56,9 +56,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       let a1 = groupA1(base, row0 + g);
       let t = vec4<i32>(BINARY_THRESHOLD);
       let zero = vec4<i32>();
-      let h0 = a1[0] > t;
-      let h1 = a1[1] > t;
-      let h2 = a1[2] > t;
+      let h0 = a1.q0 > t;
+      let h1 = a1.q1 > t;
+      let h2 = a1.q2 > t;
       if (any(h0 | h1 | h2)) {
         for (var k = 0u; k < nOut; k++) {
           let at = w2Off + (k * params.groups + g) * 3u;

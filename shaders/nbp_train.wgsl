@@ -67,20 +67,9 @@ var<workgroup> a2acc: array<atomic<i32>, OUT_MAX>;
 var<workgroup> d2Shared: vec2<u32>;
 var<workgroup> startShared: u32;
 
-fn satv(v: vec4<i32>) -> vec4<i32> {
-  return clamp(v, vec4<i32>(params.wMin), vec4<i32>(params.wMax));
-}
-
 // STEP where a lane mask holds.
 fn steps(m: vec4<bool>) -> vec4<i32> {
   return select(vec4<i32>(), vec4<i32>(STEP), m);
-}
-
-// The 3 quarters of a group: flag bits u (h) and 16 + u (b), the W2 vec4s of one output, W1 fields.
-struct Quarters {
-  q0: vec4<i32>,
-  q1: vec4<i32>,
-  q2: vec4<i32>,
 }
 
 fn loadW2(at: u32) -> Quarters {
@@ -94,8 +83,10 @@ fn storeW2(at: u32, v: Quarters) {
 }
 
 // v ± STEP where the masks hold, saturated.
-fn stepMasked(v: Quarters, d: i32, m0: vec4<bool>, m1: vec4<bool>, m2: vec4<bool>) -> Quarters {
-  return Quarters(select(v.q0, satv(v.q0 + d), m0), select(v.q1, satv(v.q1 + d), m1), select(v.q2, satv(v.q2 + d), m2));
+// (lo, hi: the weight range, loaded from params once by the caller.)
+fn stepMasked(v: Quarters, d: i32, m0: vec4<bool>, m1: vec4<bool>, m2: vec4<bool>, lo: vec4<i32>, hi: vec4<i32>) -> Quarters {
+  return Quarters(select(v.q0, clamp(v.q0 + d, lo, hi), m0), select(v.q1, clamp(v.q1 + d, lo, hi), m1),
+    select(v.q2, clamp(v.q2 + d, lo, hi), m2));
 }
 
 fn addQ(a: Quarters, b: Quarters) -> Quarters {
@@ -121,6 +112,8 @@ fn learnGroup(g: u32, f: u32, d2p: u32, d2m: u32, errs: u32, clipAll: bool, base
   let anyH = (f & 0xffffu) != 0u;
   var e = errs;
   let zero = vec4<i32>();
+  let wLo = vec4<i32>(params.wMin);
+  let wHi = vec4<i32>(params.wMax);
 #if ${NUMPY}
   // W2 += 2·h(d2p − d2m), clip; d1 = sign((d2p − d2m)·W2_new) where b.
   if (f == 0u && !clipAll) {
@@ -136,8 +129,8 @@ fn learnGroup(g: u32, f: u32, d2p: u32, d2m: u32, errs: u32, clipAll: bool, base
     let at = w2Off + (k * groups + g) * 3u;
     let d = select(0, STEP, isP) - select(0, STEP, isM);
     let old = loadW2(at);
-    let w = Quarters(satv(old.q0 + select(zero, vec4<i32>(d), h0)), satv(old.q1 + select(zero, vec4<i32>(d), h1)),
-      satv(old.q2 + select(zero, vec4<i32>(d), h2)));
+    let w = Quarters(clamp(old.q0 + select(zero, vec4<i32>(d), h0), wLo, wHi),
+      clamp(old.q1 + select(zero, vec4<i32>(d), h1), wLo, wHi), clamp(old.q2 + select(zero, vec4<i32>(d), h2), wLo, wHi));
     let sign = select(0, 1, isP) - select(0, 1, isM);
     back = Quarters(back.q0 + w.q0 * sign, back.q1 + w.q1 * sign, back.q2 + w.q2 * sign);
     // Entries without h keep their value (already within ±254 after the call's first sample, which clips all).
@@ -171,20 +164,20 @@ fn learnGroup(g: u32, f: u32, d2p: u32, d2m: u32, errs: u32, clipAll: bool, base
     if (anyH) {
       // Phase 5 (reward): W2, P on (h, d2p) and M on (h, d2m) potentiate.
       if (isP) {
-        w = stepMasked(w, STEP, h0, h1, h2);
-        pv = stepMasked(pv, STEP, h0, h1, h2);
+        w = stepMasked(w, STEP, h0, h1, h2, wLo, wHi);
+        pv = stepMasked(pv, STEP, h0, h1, h2, wLo, wHi);
       } else {
-        mv = stepMasked(mv, STEP, h0, h1, h2);
+        mv = stepMasked(mv, STEP, h0, h1, h2, wLo, wHi);
       }
     }
     s10 = addQ(s10, pick(pv, mv, isP));
     if (anyH) {
       // Phase 9: W2, P on (h, d2m) and M on (h, d2p) depress.
       if (isP) {
-        mv = stepMasked(mv, -STEP, h0, h1, h2);
+        mv = stepMasked(mv, -STEP, h0, h1, h2, wLo, wHi);
       } else {
-        w = stepMasked(w, -STEP, h0, h1, h2);
-        pv = stepMasked(pv, -STEP, h0, h1, h2);
+        w = stepMasked(w, -STEP, h0, h1, h2, wLo, wHi);
+        pv = stepMasked(pv, -STEP, h0, h1, h2, wLo, wHi);
       }
       storeW2(at, w);
       storeW2(at + blk, pv);
@@ -220,33 +213,27 @@ fn learnGroup(g: u32, f: u32, d2p: u32, d2m: u32, errs: u32, clipAll: bool, base
   let hi2 = hi * SCALE2;
   let stride = params.groups;
   let col = row0 + g;
-  // numpy's first sample of a call visits every input row (to clip), the others only the active ones.
-  let rows = select(params.words * 32u, params.nIn, clipAll);
+  // numpy's first sample of a call visits every input row (to clip): all bits of the word below nIn; the other
+  // samples only the active rows. A row visited but not active is only clamped (its steps are zero).
   for (var wd = 0u; wd < params.words; wd++) {
     let xbits = data[base + 1u + wd];
-    var bits = select(xbits, 0xffffffffu, clipAll);
+    let inRange = params.nIn - wd * 32u;
+    let all = select((1u << inRange) - 1u, 0xffffffffu, inRange >= 32u);
+    var bits = select(xbits, all, clipAll);
+    let rows = col + wd * 32u * stride;
     while (bits != 0u) {
       let low = bits & (0u - bits); // lowest set bit
       bits ^= low;
-      let i = wd * 32u + countOneBits(low - 1u);
-      if (i >= rows) {
-        break;
-      }
-      let at = col + i * stride;
+      let at = rows + countOneBits(low - 1u) * stride;
+      let on = (xbits & low) != 0u;
       let v = w1[at];
-      var x0 = vec4<i32>(v & vec4<u32>(FIELD0));
-      var x1 = vec4<i32>(v & vec4<u32>(FIELD1));
-      var x2 = vec4<i32>(v & vec4<u32>(FIELD2));
-      if ((xbits & low) != 0u) {
-        x0 = clamp(clamp(x0 + p0, lo, hi) - m0, lo, hi);
-        x1 = clamp(clamp(x1 + p1, lo1, hi1) - m1, lo1, hi1);
-        x2 = clamp(clamp(x2 + p2, lo2, hi2) - m2, lo2, hi2);
-      } else {
-        x0 = clamp(x0, lo, hi);
-        x1 = clamp(x1, lo1, hi1);
-        x2 = clamp(x2, lo2, hi2);
-      }
-      w1[at] = vec4<u32>(x0 | x1 | x2);
+      let x0 = vec4<i32>(v & vec4<u32>(FIELD0));
+      let x1 = vec4<i32>(v & vec4<u32>(FIELD1));
+      let x2 = vec4<i32>(v & vec4<u32>(FIELD2));
+      let y0 = clamp(clamp(x0 + select(zero, p0, on), lo, hi) - select(zero, m0, on), lo, hi);
+      let y1 = clamp(clamp(x1 + select(zero, p1, on), lo1, hi1) - select(zero, m1, on), lo1, hi1);
+      let y2 = clamp(clamp(x2 + select(zero, p2, on), lo2, hi2) - select(zero, m2, on), lo2, hi2);
+      w1[at] = vec4<u32>(y0 | y1 | y2);
     }
   }
 }
@@ -269,24 +256,25 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let myGroups = (groups + WG - 1u - tid) / WG;
   let allOut = 0xffffffffu >> (OUT_MAX - nOut);
 
+  // Declared once: a declaration inside the sample loop would zero it at every sample.
+  var flags: array<u32, GROUPS_MAX>;
   for (var s = 0u; s < count; s++) {
     let sample = orders[r * params.len + start + s];
     let base = sample * params.dataStride;
 
     // Forward, per group: bits 0..7 = h (a1 > 512), bits 8..15 = b (0 < a1 ≤ derivHigh); padding units have
     // a1 = 0 (W1 0), so they are neither. Then this thread's share of a2 = W2ᵀh.
-    var flags: array<u32, GROUPS_MAX>;
     for (var q = 0u; q < myGroups; q++) {
       let g = tid + q * WG;
       let a1 = groupA1(base, row0 + g);
       let t = vec4<i32>(BINARY_THRESHOLD);
       let dh = vec4<i32>(params.derivHigh);
       let zero = vec4<i32>();
-      let h0 = a1[0] > t;
-      let h1 = a1[1] > t;
-      let h2 = a1[2] > t;
+      let h0 = a1.q0 > t;
+      let h1 = a1.q1 > t;
+      let h2 = a1.q2 > t;
       let hBits = unitBits(h0, h1, h2);
-      flags[q] = hBits | (unitBits((a1[0] > zero) & (a1[0] <= dh), (a1[1] > zero) & (a1[1] <= dh), (a1[2] > zero) & (a1[2] <= dh)) * B_FLAGS);
+      flags[q] = hBits | (unitBits((a1.q0 > zero) & (a1.q0 <= dh), (a1.q1 > zero) & (a1.q1 <= dh), (a1.q2 > zero) & (a1.q2 <= dh)) * B_FLAGS);
       if (hBits != 0u) {
         for (var k = 0u; k < nOut; k++) {
           let w = loadW2(w2Off + (k * groups + g) * 3u);

@@ -14,6 +14,13 @@ const OFFSET: i32 = 256;
 // Hidden units per group.
 const UNITS: u32 = 12u;
 
+// A value per unit of a group, by quarter.
+struct Quarters {
+  q0: vec4<i32>,
+  q1: vec4<i32>,
+  q2: vec4<i32>,
+}
+
 // Field masks of packed W1 words (fields in place: f0 at bit 0, f1 at bit 9, f2 at bit 18).
 const FIELD0: u32 = 0x1ffu;
 const FIELD1: u32 = 0x3fe00u;
@@ -23,7 +30,7 @@ const FIELD2: u32 = 0x7fc0000u;
 // The row loop has no shift and no countTrailingZeros (SwiftShader's JIT turns each into 4 scalar operations;
 // the row index comes from countOneBits instead): each field is summed in place in its own accumulator, f0 and f1
 // with room for 2¹⁴ rows, f2 (bits 18..31) for 32, so f2 is moved down once per input word.
-fn groupA1(base: u32, col: u32) -> array<vec4<i32>, 3> {
+fn groupA1(base: u32, col: u32) -> Quarters {
   let stride = params.groups;
   let m0 = vec4<u32>(FIELD0);
   let m1 = vec4<u32>(FIELD1);
@@ -48,7 +55,7 @@ fn groupA1(base: u32, col: u32) -> array<vec4<i32>, 3> {
     f2 += top >> vec4<u32>(18u);
   }
   let bias = vec4<i32>(i32(count) * OFFSET);
-  return array<vec4<i32>, 3>(vec4<i32>(f0) - bias, vec4<i32>(f1 >> vec4<u32>(9u)) - bias, vec4<i32>(f2) - bias);
+  return Quarters(vec4<i32>(f0) - bias, vec4<i32>(f1 >> vec4<u32>(9u)) - bias, vec4<i32>(f2) - bias);
 }
 
 // Unit bit 4f + c of quarter f, component c; b flags use the same bits × 2¹⁶. Masks instead of shifts.
