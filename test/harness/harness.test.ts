@@ -93,8 +93,14 @@ describe('bench:browser', () => {
       entries: [{ name: 'core', quick: true, params: { sizes: '200', steps: '20', warmup: '5' } }],
       timeoutMs: 180_000,
     });
-    expect(results.map((r) => [r.benchmark, r.backend, r.environment, r.sizes.neurons])).toEqual([['core', 'cpu', 'browser', 200], ['core', 'webgpu', 'browser', 200]]);
-    const gpu = results[1]!;
+    expect(results.map((r) => [r.benchmark, r.backend, r.environment, r.sizes.neurons])).toEqual([
+      ['core', 'cpu', 'browser', 200],
+      ['core', 'wasm', 'browser', 200],
+      ['core', 'webgpu', 'browser', 200],
+    ]);
+    // The wasm engine runs in the page too (in the page's thread), checked spike by spike against the oracle.
+    expect(results[1]!.extra?.speedRatio).toBeGreaterThan(0);
+    const gpu = results[2]!;
     for (const key of ['neuronStepsPerS', 'synapticEventsPerS', 'usPerStep', 'dispatchesPerStep', 'submitsPerStep', 'gpuMsPerStep', 'compileMs', 'bytesPerSynapse'] as const) {
       expect(typeof gpu[key], key).toBe('number');
     }
