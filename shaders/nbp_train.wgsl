@@ -1,30 +1,35 @@
 // nbp_train: fused nBP training (nbp-circuit.md §3 / numpy_simulation.py), many samples per dispatch.
-// One workgroup per replica (workgroup_id.x = replica). Hidden units come in groups of 8, and group g belongs to
-// thread g mod WG, so every weight update is thread-local: a thread owns 8 columns of W1 and 8 rows of W2, P, M.
-// Each dispatch continues a replica where the previous one stopped (cursor), so a train() call is a run of
-// identical dispatches in one compute pass and one submit.
+// One workgroup per replica (workgroup_id.x = replica). Hidden units come in groups of 12 (see
+// shaders/include/nbp_forward.wgsl), and group g belongs to thread g mod WG, so every weight update is
+// thread-local: a thread owns 12 columns of W1 and 12 rows of W2, P, M. Each dispatch continues a replica where
+// the previous one stopped (cursor), so a train() call is a run of identical dispatches in one compute pass and
+// one submit.
 //
 // Per sample: forward (each thread: its groups' a1, h, b and its share of a2 = W2ᵀh), one workgroup atomicAdd per
-// output and thread with a nonzero share, barrier, thread 0 turns a2 into the error masks d2p/d2m, barrier, then
-// (only when some output is wrong) each thread updates its own rows of W2, P, M and its own columns of W1.
-// Two barriers and at most nOut + 2·nOut per-thread/per-workgroup atomics per sample; no thread waits on another
-// in between.
+// output and thread with a nonzero share (≤ nOut per thread), barrier, thread 0 reads and clears the nOut sums and
+// publishes the error masks d2p/d2m, barrier, then (only when some output is wrong) each thread updates its own
+// rows of W2, P, M and its own columns of W1. So 2 barriers and at most nOut·threads atomicAdd + nOut atomicLoad +
+// nOut atomicStore per sample (the previous kernel: 1 barrier, but every thread read all nOut sums: nOut·WG loads).
 //
-// Trade-offs (measured on SwiftShader, which runs 4 invocations as the SIMD lanes of one CPU thread, pays a fixed
-// cost per loop trip of those 4 lanes and turns every per-lane load or store into 4 scalar ones):
-// - threads stay one per group of 8 units (50 for 400 units), as a GPU wants: the loops run once per 4 lanes, so
-//   the work per loop trip is raised instead: 4 active inputs per trip of the forward and W1 loops, and all 8
-//   units of a thread handled with vec4 operations (W2, P, M are stored output-major so that a thread's 8 units
-//   of one output are 2 consecutive vec4s: no per-unit loops, no per-output loop that skips outputs without error);
-// - the a2 reduction stays a workgroup atomicAdd (10 per thread): a tree in workgroup memory needs log₂(WG)
-//   barriers and as many loads per thread; thread 0 alone reads the sums and publishes the two error masks, so the
-//   other threads read one workgroup word instead of nOut atomics;
-// - a sample without an output error skips all learning (d2 = 0 ⇒ d1 = 0).
+// Trade-offs. SwiftShader (the CPU fallback) runs 4 invocations as the SIMD lanes of one CPU thread, and its JIT
+// (Subzero) turns every per-lane load/store, every shift and every countTrailingZeros into 4 scalar operations, and
+// recomputes arrayLength() with 4 divisions at each access to a runtime-sized array. Measured there, what costs is
+// the number of per-lane W1 loads and the instructions of the row loops, not barriers (about 3 µs a sample) nor
+// workgroup atomics. So, without serialising anything:
+// - threads stay one per group (34 for 400 units), as a GPU wants; W1 packs 3 weights per u32 (12 units per vec4
+//   instead of 8), a third fewer loads (and bytes on a GPU) per input row and a third fewer lanes looping;
+// - the row loops (forward, W1 update) have no shift, no countTrailingZeros (countOneBits of the lowest bit − 1)
+//   and no branch: fields are summed and updated in place, steps and bounds scaled instead of fields shifted;
+// - the weight arrays are fixed-size (W1_LEN, W2_LEN, DATA_LEN from the host), so the robustness clamps need no arrayLength;
+// - learning is vectorised over a thread's 12 units (W2, P, M stored output-major: one output of a group is 3
+//   vec4s) and visits only the wrong outputs; a sample without an output error skips it (d2 = 0 ⇒ d1 = 0);
+// - the a2 reduction stays a workgroup atomicAdd: a tree in workgroup memory needs log₂(WG) barriers.
+// On a GPU all of this is neutral or better: fewer bytes, fewer threads per replica, the same single submit.
 //
 // Layouts:
-//   W1: see shaders/include/nbp_forward.wgsl (packed 16-bit offset-binary halves, one vec4 = 8 units of a row).
-//   W2 | P | M: i32 vec4s per replica (stride w2Stride vec4s), three matrices of nOut·groups·2 vec4s; output k,
-//   group g: vec4 (k·groups + g)·2 = units (0, 2, 4, 6), +1 = units (1, 3, 5, 7) of the group (padding units 0).
+//   W1: see shaders/include/nbp_forward.wgsl (9-bit offset-binary fields, one vec4 = 12 units of an input row).
+//   W2 | P | M: i32 vec4s per replica (stride w2Stride vec4s), three matrices of nOut·groups·3 vec4s; output k,
+//   group g: vec4 (k·groups + g)·3 + f = quarter f (units 4f..4f+3) of the group (padding units 0).
 //
 // Bindings (group 0):
 //   0 params   uniform             Params (sizes, semantics constants)
@@ -43,7 +48,7 @@ ${PARAMS}
 override WG: u32 = 64;
 // Outputs are bits of a u32 mask; the host checks nOut ≤ 32.
 const OUT_MAX: u32 = 32u;
-// Unit groups per thread; the host checks nHid ≤ 8·GROUPS_MAX·WG.
+// Unit groups per thread; the host checks nHid ≤ 12·GROUPS_MAX·WG.
 const GROUPS_MAX: u32 = 4u;
 const STEP: i32 = 2;
 // Scale of packed W1 fields 1 and 2 (2⁹, 2¹⁸).
@@ -262,7 +267,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     let sample = orders[r * params.len + start + s];
     let base = sample * params.dataStride;
 
-    // Forward, per group: bits 0..7 = h (a1 > 512), bits 8..15 = b (0 < a1 ≤ derivHigh); padding units have
+    // Forward, per group: bit u = h (a1 > 512), bit 16 + u = b (0 < a1 ≤ derivHigh) of unit u; padding units have
     // a1 = 0 (W1 0), so they are neither. Then this thread's share of a2 = W2ᵀh.
     for (var q = 0u; q < myGroups; q++) {
       let g = tid + q * WG;
