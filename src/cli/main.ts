@@ -34,17 +34,20 @@ let pipesGuarded = false;
 
 /**
  * When the reader of stdout goes away (`synfire inspect DIR | head`), writing fails with EPIPE: exit quietly
- * (status 0) instead of dying with a stack trace. Installed once per process.
+ * (status 0) instead of dying with a stack trace. A closed stderr (`2>&1 | head` ended) only silences the
+ * diagnostics: a training run keeps going and still writes its checkpoints. Installed once per process.
  */
 export function exitQuietlyOnClosedPipe(): void {
   if (pipesGuarded) return;
   pipesGuarded = true;
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') process.exit(0);
-      throw err;
-    });
-  }
+  const closed = (err: NodeJS.ErrnoException) => err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED';
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (closed(err)) process.exit(0);
+    throw err;
+  });
+  process.stderr.on('error', (err: NodeJS.ErrnoException) => {
+    if (!closed(err)) throw err;
+  });
 }
 
 /** Runs the CLI with the given arguments and resolves to the process exit code. */

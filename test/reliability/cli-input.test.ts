@@ -134,6 +134,14 @@ describe('command-line input', () => {
     }
   });
 
+  it('a closed stderr silences diagnostics but training still finishes and checkpoints', async () => {
+    const dir = tempDir();
+    const r = await spawnCli([...trainArgs(data), '--epochs', '1', '--seed', '1', '--out', dir], { closeStderr: true });
+    expect(r.rc).toBe(0);
+    expect(r.stdout).toMatch(/Test-set metrics after 40 samples/);
+    expect(readCheckpoint(dir).progress.samples).toBe(40);
+  });
+
   it('checkpoints written by this version keep their shape through resume', () => {
     expect(readCheckpoint(run).config.data?.train.n).toBe(40);
   });

@@ -39,14 +39,18 @@ export async function cli(...args: string[]): Promise<CliResult> {
 export const trainArgs = (data: string) => ['train', '--dataset', 'mnist', '--data-dir', data, '--backend', 'cpu', '--threads', '0'];
 
 /** Runs the real `synfire` binary (bin/synfire.mjs) in a child process. */
-export function spawnCli(args: string[], options: { closeStdout?: boolean } = {}): Promise<{ rc: number | null; stdout: string; stderr: string }> {
+export function spawnCli(
+  args: string[],
+  options: { closeStdout?: boolean; closeStderr?: boolean } = {},
+): Promise<{ rc: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
     const child = spawn(process.execPath, [join(ROOT, 'bin/synfire.mjs'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     if (options.closeStdout) child.stdout.destroy();
     else child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    if (options.closeStderr) child.stderr.destroy();
+    else child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('close', (rc) => done({ rc, stdout, stderr }));
   });
 }
