@@ -191,3 +191,17 @@ export function makeRunDir(path: string): void {
     }
   }
 }
+
+/** Files of a run directory that commands must never overwrite with their output. */
+export const RUN_FILES = ['checkpoint.json', 'config.json', 'metrics.jsonl', '.synfire.lock'] as const;
+
+/**
+ * Throws if `output` is one of the run files of `runDir` (e.g. `synfire export DIR DIR/checkpoint.json` would
+ * replace the checkpoint with a weights file). Names the flag or argument and the file.
+ */
+export function refuseRunFileOutput(output: string, runDir: string, what: string): void {
+  const target = resolve(output);
+  for (const name of RUN_FILES) {
+    if (target === resolve(runDir, name)) throw new FileError(`${what} ${output} is the run's own ${name}; choose another file`, output, 'EEXIST');
+  }
+}

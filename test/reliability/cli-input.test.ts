@@ -83,6 +83,20 @@ describe('command-line input', () => {
     expect(r.err).toMatch(/--replica must be an integer in \[0, 0\], got ''/);
   });
 
+  it("never writes an output over the run's own files", async () => {
+    const before = readFileSync(join(run, 'checkpoint.json'), 'utf8');
+    for (const [args, re] of [
+      [['export', run, join(run, 'checkpoint.json')], /FILE .*checkpoint\.json is the run's own checkpoint\.json; choose another file/],
+      [['export', run, join(run, '..', run.split('/').pop()!, 'metrics.jsonl')], /is the run's own metrics\.jsonl/],
+      [['report', run, '--out', join(run, 'config.json')], /--out .*config\.json is the run's own config\.json/],
+    ] as const) {
+      const r = await cli(...args);
+      expect(r.rc).toBe(1);
+      expect(r.err).toMatch(re);
+    }
+    expect(readFileSync(join(run, 'checkpoint.json'), 'utf8')).toBe(before);
+  });
+
   it('says when --samples is capped by the epochs', async () => {
     const r = await cli(...trainArgs(data), '--epochs', '1', '--seed', '1', '--samples', '1000', '--out', tempDir());
     expect(r.rc).toBe(0);

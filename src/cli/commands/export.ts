@@ -3,7 +3,7 @@ import { UsageError } from '../errors.ts';
 import { defineCommand, intOption } from '../command.ts';
 import { loadWeightsSource } from '../../nbp/weights-source.ts';
 import { formatWeightsJson } from '../../nbp/weights-json.ts';
-import { writeFileAtomic } from '../../nbp/durable.ts';
+import { refuseRunFileOutput, writeFileAtomic } from '../../nbp/durable.ts';
 
 const USAGE = `usage: synfire export DIR FILE [--replica R] [--accept-unverified]
 
@@ -18,6 +18,7 @@ export const run = defineCommand({
   positionalsName: 'a run directory and an output file',
   async run(values, positionals) {
     const [dir, file] = positionals as [string, string];
+    refuseRunFileOutput(file, dir, 'FILE');
     const src = loadWeightsSource(dir, { acceptUnverified: !!values['accept-unverified'] });
     const last = src.replicas.length - 1;
     let replica: number;

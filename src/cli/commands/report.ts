@@ -1,5 +1,5 @@
 /** `synfire report DIR [--out FILE] [--sample K] [--bench FILE]... [--title TEXT]`: a self-contained HTML report of a run. */
-import { writeFileSync } from 'node:fs';
+import { refuseRunFileOutput, writeFileAtomic } from '../../nbp/durable.ts';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { UsageError } from '../errors.ts';
@@ -18,7 +18,8 @@ const USAGE = `usage: synfire report DIR [--out FILE] [--sample K] [--bench FILE
   --out      the HTML file (default DIR/report.html); it is self-contained
   --sample   which DIR/raster-sample-K.json to draw (default: the lowest K; write one with synfire raster DIR --sample K)
   --bench    benchmark results (synfire bench --json FILE) for the table; DIR/bench*.json are always read
-  --costs    Loihi per-event costs of the estimate: table2 (Davies 2018, default) or sanafe (silicon fit)`;
+  --costs    Loihi per-event costs of the estimate: table2 (Davies 2018, default) or sanafe (silicon fit)
+  --accept-unverified  read a checkpoint written before checksums (format 1)`;
 
 /** The report's drawing script, bundled from src/report/page.ts (dist/report/page.js in the built package). */
 export async function reportScript(): Promise<string> {
@@ -32,12 +33,16 @@ const OPTIONS = {
   title: { type: 'string' },
   'no-energy': { type: 'boolean' },
   costs: { type: 'string', default: 'table2' },
+  'accept-unverified': { type: 'boolean' },
 } as const satisfies OptionSpecs;
 
 export const run = defineCommand({ usage: USAGE, options: OPTIONS, positionals: [1, 1], positionalsName: 'one run directory', run: report });
 
 async function report(values: OptionValues<typeof OPTIONS>, positionals: string[]): Promise<number> {
   const dir = positionals[0]!;
+  if (values.out !== undefined) refuseRunFileOutput(values.out, dir, '--out');
+  // The report's readers (histograms, energy) load the checkpoint with the default options, which follow this.
+  if (values['accept-unverified']) process.env.SYNFIRE_ACCEPT_UNVERIFIED = '1';
   let sample: number | undefined;
   if (values.sample !== undefined) {
     sample = Number(values.sample);
@@ -59,7 +64,7 @@ async function report(values: OptionValues<typeof OPTIONS>, positionals: string[
     data.notes.push(...energy.notes);
   }
   const out = values.out ?? join(dir, 'report.html');
-  writeFileSync(out, renderReportHtml(data, await reportScript()));
+  writeFileAtomic(out, renderReportHtml(data, await reportScript()));
   console.error(
     `wrote ${out} (${data.metrics.length} evaluations, ${data.histograms.length} histograms, raster: ${data.raster ? 'yes' : 'no'}, ${data.bench.length} benchmark results)`,
   );
