@@ -15,11 +15,11 @@ import { cli, tempDir } from './helpers.ts';
 afterEach(() => vi.restoreAllMocks());
 
 describe('replay progress', () => {
-  it('chunked runs give the same results as one run, on every golden trace', async () => {
-    const backend = await getBackend('cpu');
+  it.each(['cpu', 'wasm', 'webgpu'] as const)('chunked runs give the same results as one run, on every golden trace (%s)', async (name) => {
+    const backend = await getBackend(name);
     try {
-      for (const name of readdirSync(TRACES_DIR).filter((n) => n.endsWith('.json'))) {
-        const trace = await readTraceFile(join(TRACES_DIR, name));
+      for (const file of readdirSync(TRACES_DIR).filter((n) => n.endsWith('.json'))) {
+        const trace = await readTraceFile(join(TRACES_DIR, file));
         const calls: number[] = [];
         const chunked = await runTrace(trace, backend, {
           chunkSteps: 7,
