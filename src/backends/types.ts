@@ -1,6 +1,6 @@
 /**
- * The backend contract: both the CPU reference and the WebGPU backend implement it and must give the same
- * spikes, the same u/v and the same weights, bit for bit.
+ * The backend contract: the CPU reference (the oracle), the wasm engine and the WebGPU backend implement it and
+ * must give the same spikes, the same u/v and the same weights, bit for bit.
  */
 import type { Network } from '../network/types.ts';
 
