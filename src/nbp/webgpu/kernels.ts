@@ -19,8 +19,8 @@ export const W1_OFFSET = 256;
 /** Metric tallies per replica written by nbp_infer, in this order. */
 export const COUNT_FIELDS = ['spikes', 'membrane', 'exact', 'wrongBits', 'silent'] as const;
 
-/** Params of nbp_train, in struct order. */
-export const TRAIN_PARAMS: readonly ParamField[] = [
+/** The params both kernels start with (sizes and layout), in struct order; see {@link shapeParamValues}. */
+const SHAPE_PARAMS: readonly ParamField[] = [
   { name: 'nIn', type: 'u32' },
   { name: 'nHid', type: 'u32' },
   { name: 'nOut', type: 'u32' },
@@ -30,6 +30,11 @@ export const TRAIN_PARAMS: readonly ParamField[] = [
   { name: 'groups', type: 'u32' },
   { name: 'w1Stride', type: 'u32' },
   { name: 'w2Stride', type: 'u32' },
+];
+
+/** Params of nbp_train, in struct order. */
+export const TRAIN_PARAMS: readonly ParamField[] = [
+  ...SHAPE_PARAMS,
   { name: 'len', type: 'u32' },
   { name: 'samplesPerDispatch', type: 'u32' },
   { name: 'clipFirst', type: 'u32' },
@@ -39,19 +44,13 @@ export const TRAIN_PARAMS: readonly ParamField[] = [
 ];
 
 /** Params of nbp_infer, in struct order. */
-export const INFER_PARAMS: readonly ParamField[] = [
-  { name: 'nIn', type: 'u32' },
-  { name: 'nHid', type: 'u32' },
-  { name: 'nOut', type: 'u32' },
-  { name: 'words', type: 'u32' },
-  { name: 'dataStride', type: 'u32' },
-  { name: 'replicas', type: 'u32' },
-  { name: 'groups', type: 'u32' },
-  { name: 'w1Stride', type: 'u32' },
-  { name: 'w2Stride', type: 'u32' },
-  { name: 'n', type: 'u32' },
-  { name: 'samplesPerBlock', type: 'u32' },
-];
+export const INFER_PARAMS: readonly ParamField[] = [...SHAPE_PARAMS, { name: 'n', type: 'u32' }, { name: 'samplesPerBlock', type: 'u32' }];
+
+/** Values of the params both kernels share, for a shape and a replica count. */
+export function shapeParamValues(shape: NbpShape, replicas: number): Record<string, number> {
+  const { nIn, nHid, nOut } = shape;
+  return { nIn, nHid, nOut, words: inputWords(nIn), dataStride: sampleStride(nIn), replicas, ...weightLayout(shape) };
+}
 
 /** Packs params for nbp_train (copied onto a plain ArrayBuffer, as writeBuffer wants). */
 export function packTrainParams(values: Readonly<Record<string, number>>): Int32Array<ArrayBuffer> {

@@ -21,13 +21,12 @@ import {
   MAX_OUTPUTS,
   UNITS_PER_GROUP,
   createNbpKernels,
-  inputWords,
   packInferParams,
   packSamples,
   packTrainParams,
   packW1,
   packW2,
-  sampleStride,
+  shapeParamValues,
   unpackW1,
   unpackW2,
   weightLayout,
@@ -86,50 +85,86 @@ function positiveInt(value: number | undefined, fallback: number, name: string):
   return v;
 }
 
-/** Creates the WebGPU fused trainer; acquires a device with acquireGpu() when `ctx` is not given. */
-export async function createWebgpuFusedTrainer(
-  opts: FusedTrainerOptions,
-  ctx?: GpuContext,
-  gpuOptions: WebgpuTrainerOptions = {},
-): Promise<WebgpuFusedTrainer> {
-  const { shape, semantics } = opts;
-  const { nIn, nHid, nOut } = shape;
-  const replicas = opts.initial.length;
-  const where = 'createWebgpuFusedTrainer';
-  if (replicas < 1) throw new Error(`${where}: at least one replica (initial weights) is needed`);
-  if (!(nIn >= 1 && nHid >= 1 && nOut >= 1)) throw new Error(`${where}: shape ${nIn}-${nHid}-${nOut} needs at least one unit per layer`);
-  if (nOut > MAX_OUTPUTS) throw new Error(`${where}: nOut = ${nOut}; the WGSL kernels handle at most ${MAX_OUTPUTS} outputs`);
-  if (opts.train.nIn !== nIn) throw new Error(`${where}: training set ${opts.train.name} has ${opts.train.nIn} inputs, the network ${nIn}`);
-  opts.initial.forEach((w, r) => validateWeights(shape, w, `replica ${r} initial weights`));
+const WHERE = 'createWebgpuFusedTrainer';
+
+/** Checks what needs no device: shape, training set, initial weights, remedies. */
+function checkTrainerOptions(opts: FusedTrainerOptions): void {
+  const { nIn, nHid, nOut } = opts.shape;
+  if (opts.initial.length < 1) throw new Error(`${WHERE}: at least one replica (initial weights) is needed`);
+  if (!(nIn >= 1 && nHid >= 1 && nOut >= 1)) throw new Error(`${WHERE}: shape ${nIn}-${nHid}-${nOut} needs at least one unit per layer`);
+  if (nOut > MAX_OUTPUTS) throw new Error(`${WHERE}: nOut = ${nOut}; the WGSL kernels handle at most ${MAX_OUTPUTS} outputs`);
+  if (opts.train.nIn !== nIn) throw new Error(`${WHERE}: training set ${opts.train.name} has ${opts.train.nIn} inputs, the network ${nIn}`);
+  opts.initial.forEach((w, r) => validateWeights(opts.shape, w, `replica ${r} initial weights`));
   const remedies = validateRemedies(opts.remedies);
   if (remedies) throw new Error(`the WebGPU engine implements no remedies (asked for: ${Object.keys(remedies).join(', ')}); remedies run on the CPU engine (--backend cpu)`);
-  const trainSamples = packSamples(opts.train, nOut);
+}
+
+/** Workgroup size, samples per dispatch and per inference block, and the binding limit, checked on a device. */
+interface DispatchPlan {
+  wg: number;
+  spd: number;
+  spbWanted: number;
+  /** Largest buffer the device binds, bytes. */
+  maxBinding: number;
+}
+
+/** Resolves the automatic choices against the device limits; returns an error message when they do not fit. */
+function planDispatch(opts: FusedTrainerOptions, gpuOptions: WebgpuTrainerOptions, limits: GPUSupportedLimits, trainBytes: number): DispatchPlan | string {
+  const { shape } = opts;
+  const replicas = opts.initial.length;
   const layout = weightLayout(shape);
   // One thread per group of 12 hidden units (34 for 400 units): more threads would idle, and on SwiftShader every
   // 4 threads cost a coroutine switch at each barrier (a GPU pads the workgroup to its wave size anyway).
   const wgWanted = positiveInt(gpuOptions.workgroupSize, Math.ceil(layout.groups / 4) * 4, 'workgroupSize');
   const spd = positiveInt(gpuOptions.samplesPerDispatch, 1024, 'samplesPerDispatch');
   const spbWanted = positiveInt(gpuOptions.samplesPerBlock, 64, 'samplesPerBlock');
+  const wgMax = Math.min(limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
+  const wg = gpuOptions.workgroupSize === undefined ? Math.min(wgWanted, wgMax) : wgWanted;
+  if (wg > wgMax) return `workgroupSize ${wg} exceeds the device limit ${wgMax}`;
+  const unitsMax = UNITS_PER_GROUP * MAX_GROUPS_PER_THREAD * wg;
+  if (shape.nHid > unitsMax) return `nHid = ${shape.nHid} is more than ${unitsMax} hidden units (${UNITS_PER_GROUP * MAX_GROUPS_PER_THREAD} per thread at workgroupSize ${wg}); raise workgroupSize`;
+  if (replicas > limits.maxComputeWorkgroupsPerDimension) return `${replicas} replicas exceed maxComputeWorkgroupsPerDimension ${limits.maxComputeWorkgroupsPerDimension}`;
+  const maxBinding = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+  const w1Bytes = replicas * layout.w1Stride * 16;
+  const w2Bytes = replicas * layout.w2Stride * 16;
+  if (w1Bytes > maxBinding) return `${replicas} replicas need ${w1Bytes} bytes of packed W1; the device binds at most ${maxBinding} (use fewer replicas)`;
+  if (w2Bytes > maxBinding) return `${replicas} replicas need ${w2Bytes} bytes of W2 | P | M; the device binds at most ${maxBinding} (use fewer replicas)`;
+  if (trainBytes > maxBinding) return `training set ${opts.train.name} packs to ${trainBytes} bytes; the device binds at most ${maxBinding}`;
+  return { wg, spd, spbWanted, maxBinding };
+}
+
+/** Creates the WebGPU fused trainer; acquires a device with acquireGpu() when `ctx` is not given. */
+export async function createWebgpuFusedTrainer(
+  opts: FusedTrainerOptions,
+  ctx?: GpuContext,
+  gpuOptions: WebgpuTrainerOptions = {},
+): Promise<WebgpuFusedTrainer> {
+  checkTrainerOptions(opts);
+  const { shape, semantics } = opts;
+  const { nIn, nOut } = shape;
+  const replicas = opts.initial.length;
+  const trainSamples = packSamples(opts.train, nOut);
+  const layout = weightLayout(shape);
 
   const owned = !ctx;
   const gpu = ctx ?? (await acquireGpu());
   const device = gpu.device;
   const limits = device.limits;
-  const wgMax = Math.min(limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
-  const wg = gpuOptions.workgroupSize === undefined ? Math.min(wgWanted, wgMax) : wgWanted;
   const fail = (msg: string): never => {
     if (owned) gpu.destroy();
-    throw new Error(`${where}: ${msg}`);
+    throw new Error(`${WHERE}: ${msg}`);
   };
-  if (wg > wgMax) fail(`workgroupSize ${wg} exceeds the device limit ${wgMax}`);
-  const unitsMax = UNITS_PER_GROUP * MAX_GROUPS_PER_THREAD * wg;
-  if (nHid > unitsMax) fail(`nHid = ${nHid} is more than ${unitsMax} hidden units (${UNITS_PER_GROUP * MAX_GROUPS_PER_THREAD} per thread at workgroupSize ${wg}); raise workgroupSize`);
-  if (replicas > limits.maxComputeWorkgroupsPerDimension) fail(`${replicas} replicas exceed maxComputeWorkgroupsPerDimension ${limits.maxComputeWorkgroupsPerDimension}`);
+  let plan: DispatchPlan | string;
+  try {
+    plan = planDispatch(opts, gpuOptions, limits, trainSamples.byteLength);
+  } catch (err) {
+    if (owned) gpu.destroy();
+    throw err;
+  }
+  if (typeof plan === 'string') return fail(plan);
+  const { wg, spd, spbWanted, maxBinding } = plan;
   const w1Bytes = replicas * layout.w1Stride * 16;
   const w2Bytes = replicas * layout.w2Stride * 16;
-  const maxBinding = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
-  if (w1Bytes > maxBinding) fail(`${replicas} replicas need ${w1Bytes} bytes of packed W1; the device binds at most ${maxBinding} (use fewer replicas)`);
-  if (trainSamples.byteLength > maxBinding) fail(`training set ${opts.train.name} packs to ${trainSamples.byteLength} bytes; the device binds at most ${maxBinding}`);
 
   const cache = new PipelineCache(device);
   device.pushErrorScope('validation');
@@ -174,10 +209,7 @@ export async function createWebgpuFusedTrainer(
 
   function trainParamValues(len: number, clipFirst: number): Record<string, number> {
     const c = SEMANTICS[semantics];
-    return {
-      nIn, nHid, nOut, words: inputWords(nIn), dataStride: sampleStride(nIn), replicas, ...layout,
-      len, samplesPerDispatch: spd, clipFirst, derivHigh: c.derivHigh, wMin: c.wMin, wMax: c.wMax,
-    };
+    return { ...shapeParamValues(shape, replicas), len, samplesPerDispatch: spd, clipFirst, derivHigh: c.derivHigh, wMin: c.wMin, wMax: c.wMax };
   }
 
   // GPU work runs one operation at a time: evaluate() maps a shared readback buffer, which a second evaluate()
@@ -208,8 +240,7 @@ export async function createWebgpuFusedTrainer(
     const buffer = device.createBuffer({ label: `nbp data ${data.name}`, size: packed.byteLength, usage: STORAGE() });
     device.queue.writeBuffer(buffer, 0, packed);
     const spb = Math.max(spbWanted, Math.ceil(data.n / limits.maxComputeWorkgroupsPerDimension));
-    const values = { nIn, nHid, nOut, words: inputWords(nIn), dataStride: sampleStride(nIn), replicas, ...layout, n: data.n, samplesPerBlock: spb };
-    const p = packInferParams(values);
+    const p = packInferParams({ ...shapeParamValues(shape, replicas), n: data.n, samplesPerBlock: spb });
     const params = device.createBuffer({ label: `nbp_infer params ${data.name}`, size: p.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     device.queue.writeBuffer(params, 0, p);
     const bindGroup = device.createBindGroup({
