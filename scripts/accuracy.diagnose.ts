@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readCheckpoint } from '../src/nbp/checkpoint.ts';
+import { readCheckpoint } from '../src/app/checkpoint.ts';
 import { loadDataset } from '../src/data/load.ts';
 import { inferReference } from '../src/nbp/algorithm.ts';
 import type { DatasetName } from '../src/data/preprocess.ts';

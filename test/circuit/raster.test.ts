@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeCheckpoint } from '../../src/nbp/checkpoint.ts';
+import { writeCheckpoint } from '../../src/app/checkpoint.ts';
 import { run } from '../../src/cli/commands/raster.ts';
 import { recordRaster, type Raster } from '../../src/nbp/circuit/raster.ts';
 import { trainSampleLoihi, cloneWeights } from '../../src/nbp/algorithm.ts';

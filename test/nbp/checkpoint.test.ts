@@ -17,9 +17,9 @@ vi.mock('node:fs', async (importOriginal) => {
   return { ...fs, default: { ...fs, writeSync }, writeSync };
 });
 
-const { configDifferences, readCheckpoint, writeCheckpoint, weightsSha256 } = await import('../../src/nbp/checkpoint.ts');
+const { configDifferences, readCheckpoint, writeCheckpoint, weightsSha256 } = await import('../../src/app/checkpoint.ts');
 const { glorotInit } = await import('../../src/nbp/init.ts');
-type Checkpoint = import('../../src/nbp/checkpoint.ts').Checkpoint;
+type Checkpoint = import('../../src/app/checkpoint.ts').Checkpoint;
 
 const shape = { nIn: 20, nHid: 8, nOut: 3 };
 function checkpoint(samples: number): Checkpoint {

@@ -3,9 +3,9 @@ import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.ts';
-import { readCheckpoint, weightsSha256 } from '../../src/nbp/checkpoint.ts';
+import { readCheckpoint, weightsSha256 } from '../../src/app/checkpoint.ts';
 import { cloneWeights, trainSampleReference, weightsFrom } from '../../src/nbp/algorithm.ts';
-import { parseWeightsJson } from '../../src/nbp/weights-json.ts';
+import { parseWeightsJson } from '../../src/app/weights-json.ts';
 import { loadDataset } from '../../src/data/load.ts';
 import { writeSyntheticDataDir } from '../data/fixtures.ts';
 

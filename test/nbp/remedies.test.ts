@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { cloneWeights, trainSampleLoihi, trainSampleNumpy, trainSampleReference, weightsFrom } from '../../src/nbp/algorithm.ts';
 import { CpuReplicaEngine } from '../../src/nbp/cpu-engine.ts';
 import { createCpuFusedTrainer } from '../../src/nbp/fused-cpu.ts';
-import { readCheckpoint, writeCheckpoint } from '../../src/nbp/checkpoint.ts';
+import { readCheckpoint, writeCheckpoint } from '../../src/app/checkpoint.ts';
 import { Xoshiro128 } from '../../src/nbp/prng.ts';
 import { activeLists } from '../../src/data/preprocess.ts';
 import { FAITHFUL_PARAMS, keepUpdate, lrLevel, parseRemedyArgs, remedyParams, remedyStrategy, type RemedySettings } from '../../src/nbp/remedies.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatWeightsJson, parseOrderJson, parseWeightsJson, requireEvenWeights } from '../../src/nbp/weights-json.ts';
+import { formatWeightsJson, parseOrderJson, parseWeightsJson, requireEvenWeights } from '../../src/app/weights-json.ts';
 
 const shape = { nIn: 2, nHid: 3, nOut: 2 };
 const text = JSON.stringify({ W1: [[2, -4, 6], [8, 0, -256]], W2: [[254, 2], [4, 6], [-8, 10]] });

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { canonicalJson, formatCheckpoint, parseCheckpoint, readCheckpoint, weightsSha256, type Checkpoint } from '../../src/nbp/checkpoint.ts';
+import { canonicalJson, formatCheckpoint, parseCheckpoint, readCheckpoint, weightsSha256, type Checkpoint } from '../../src/app/checkpoint.ts';
 import { glorotInit } from '../../src/nbp/init.ts';
 import { parseMetricsLine } from '../../src/nbp/metrics.ts';
 import { writeSyntheticDataDir } from '../data/fixtures.ts';

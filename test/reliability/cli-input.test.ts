@@ -7,7 +7,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { joinNegativeValues } from '../../src/cli/command.ts';
-import { readCheckpoint } from '../../src/nbp/checkpoint.ts';
+import { readCheckpoint } from '../../src/app/checkpoint.ts';
 import { writeSyntheticDataDir } from '../data/fixtures.ts';
 import { TRACES_DIR } from '../paths.ts';
 import { cli, spawnCli, tempDir, trainArgs } from './helpers.ts';

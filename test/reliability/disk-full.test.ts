@@ -6,12 +6,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { nodeFs, writeFileAtomic, writeFully, type DurableFs } from '../../src/nbp/durable.ts';
-import { readCheckpoint, writeCheckpoint, type Checkpoint } from '../../src/nbp/checkpoint.ts';
+import { nodeFs, writeFileAtomic, writeFully, type DurableFs } from '../../src/app/durable.ts';
+import { readCheckpoint, writeCheckpoint, type Checkpoint } from '../../src/app/checkpoint.ts';
 import { glorotInit } from '../../src/nbp/init.ts';
-import { runTraining } from '../../src/nbp/run.ts';
+import { runTraining } from '../../src/app/run.ts';
 import { createTrainer, selectBackend } from '../../src/nbp/engines.ts';
-import type { ProgressSink } from '../../src/nbp/progress.ts';
+import type { ProgressSink } from '../../src/app/progress.ts';
 import { writeSyntheticDataDir } from '../data/fixtures.ts';
 import { cli, tempDir, trainArgs } from './helpers.ts';
 

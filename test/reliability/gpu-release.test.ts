@@ -36,7 +36,7 @@ describe('GPU device release', () => {
     const data = writeSyntheticDataDir(40, 20);
     const dir = tempDir();
     // A weights file to evaluate (training is mocked to fail in this file).
-    const { formatWeightsJson } = await import('../../src/nbp/weights-json.ts');
+    const { formatWeightsJson } = await import('../../src/app/weights-json.ts');
     const { writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const w = join(dir, 'w.json');

@@ -7,8 +7,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { LOCK_FILE, lockRunDir, processAlive } from '../../src/nbp/run-lock.ts';
-import { readCheckpoint } from '../../src/nbp/checkpoint.ts';
+import { LOCK_FILE, lockRunDir, processAlive } from '../../src/app/run-lock.ts';
+import { readCheckpoint } from '../../src/app/checkpoint.ts';
 import { writeSyntheticDataDir } from '../data/fixtures.ts';
 import { cli, spawnCli, tempDir, trainArgs } from './helpers.ts';
 import { ROOT } from '../paths.ts';
@@ -96,7 +96,7 @@ describe('run directory lock under contention', () => {
     const log = join(dir, 'holds.log');
     const script = `
       import { appendFileSync } from 'node:fs';
-      import { lockRunDir } from ${JSON.stringify(join(ROOT, 'src/nbp/run-lock.ts'))};
+      import { lockRunDir } from ${JSON.stringify(join(ROOT, 'src/app/run-lock.ts'))};
       const deadline = Date.now() + 20000;
       for (;;) {
         try {

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeRunDir } from '../../src/nbp/durable.ts';
+import { makeRunDir } from '../../src/app/durable.ts';
 import { writeSyntheticDataDir } from '../data/fixtures.ts';
 import { TRACES_DIR } from '../paths.ts';
 import { cli, tempDir, trainArgs } from './helpers.ts';

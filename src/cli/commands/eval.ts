@@ -5,7 +5,7 @@ import { acquireGpu } from '../../backends/webgpu/device.ts';
 import { loadDataset } from '../../data/load.ts';
 import { DATASETS, type DatasetName } from '../../data/preprocess.ts';
 import { createTrainer, defaultThreads, selectBackend, type BackendChoice } from '../../nbp/engines.ts';
-import { loadWeightsSource } from '../../nbp/weights-source.ts';
+import { loadWeightsSource } from '../../app/weights-source.ts';
 import { meanSd } from '../../nbp/metrics.ts';
 import type { NbpMetrics } from '../../nbp/types.ts';
 

@@ -1,9 +1,9 @@
 /** `synfire export DIR FILE [--replica R]`: writes a replica's weights as JSON {"W1": nIn×400, "W2": 400×10}. */
 import { UsageError } from '../errors.ts';
 import { defineCommand, intOption } from '../command.ts';
-import { loadWeightsSource } from '../../nbp/weights-source.ts';
-import { formatWeightsJson } from '../../nbp/weights-json.ts';
-import { refuseRunFileOutput, writeFileAtomic } from '../../nbp/durable.ts';
+import { loadWeightsSource } from '../../app/weights-source.ts';
+import { formatWeightsJson } from '../../app/weights-json.ts';
+import { refuseRunFileOutput, writeFileAtomic } from '../../app/durable.ts';
 
 const USAGE = `usage: synfire export DIR FILE [--replica R] [--accept-unverified]
 

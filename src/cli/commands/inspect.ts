@@ -1,7 +1,7 @@
 /** `synfire inspect DIR|FILE`: each weight matrix's shape and the SHA-256 of its values (int32 LE, row-major). */
 import { defineCommand } from '../command.ts';
-import { loadWeightsSource } from '../../nbp/weights-source.ts';
-import { weightsSha256 } from '../../nbp/checkpoint.ts';
+import { loadWeightsSource } from '../../app/weights-source.ts';
+import { weightsSha256 } from '../../app/checkpoint.ts';
 
 const USAGE = `usage: synfire inspect DIR|FILE [--json] [--accept-unverified]
 

@@ -5,11 +5,11 @@
 import { join } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { choiceOption, defineCommand, intOption, type OptionSpecs, type OptionValues } from '../command.ts';
-import { writeFileAtomic } from '../../nbp/durable.ts';
+import { writeFileAtomic } from '../../app/durable.ts';
 import { acquireGpu } from '../../backends/webgpu/device.ts';
 import { loadDataset } from '../../data/load.ts';
 import { DATASETS, type DatasetName } from '../../data/preprocess.ts';
-import { readCheckpoint } from '../../nbp/checkpoint.ts';
+import { readCheckpoint } from '../../app/checkpoint.ts';
 import { recordRaster } from '../../nbp/circuit/raster.ts';
 
 const USAGE = `usage: synfire raster DIR --sample K [--replica R] [--split train|test] [--backend cpu|webgpu] [--data-dir DIR]

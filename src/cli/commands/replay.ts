@@ -13,7 +13,7 @@ import { readTraceFile } from '../../trace/parse.ts';
 import { runTrace, writeResultFile } from '../../trace/result.ts';
 import { UsageError } from '../errors.ts';
 import { defineCommand } from '../command.ts';
-import { makeRunDir } from '../../nbp/durable.ts';
+import { makeRunDir } from '../../app/durable.ts';
 
 /** Traces with more steps than this report progress on stderr while they run. */
 const LONG_TRACE = 100_000;

@@ -1,5 +1,5 @@
 /** `synfire report DIR [--out FILE] [--sample K] [--bench FILE]... [--title TEXT]`: a self-contained HTML report of a run. */
-import { refuseRunFileOutput, writeFileAtomic } from '../../nbp/durable.ts';
+import { refuseRunFileOutput, writeFileAtomic } from '../../app/durable.ts';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { UsageError } from '../errors.ts';
@@ -7,7 +7,7 @@ import { defineCommand, gitCommit, packageVersion, type OptionSpecs, type Option
 import { loadRunDir } from '../../report/load.ts';
 import { renderReportHtml } from '../../report/html.ts';
 import { bundleForBrowser } from '../../report/bundle.ts';
-import { checkpointHistograms } from '../../report/checkpoints.ts';
+import { checkpointHistograms } from '../../app/checkpoint-histograms.ts';
 import { circuitEnergy } from '../../report/energy-run.ts';
 import { DAVIES_2018, SANAFE_2025 } from '../../bench/energy.ts';
 import { siblingModule } from '../../modules.ts';

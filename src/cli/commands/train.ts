@@ -1,14 +1,14 @@
 /**
  * `synfire train`: online nBP training (fused or circuit engine) with half-epoch evaluations, metrics.jsonl,
- * atomic checkpoints and --resume. The loop lives in src/nbp/run.ts.
+ * atomic checkpoints and --resume. The loop lives in src/app/run.ts.
  */
 import { UsageError } from '../errors.ts';
 import { choiceOption, defineCommand, intOption, packageVersion, type OptionSpecs, type OptionValues } from '../command.ts';
 import { acquireGpu } from '../../backends/webgpu/device.ts';
 import { DATASETS, type DatasetName } from '../../data/preprocess.ts';
 import { createTrainer, defaultThreads, selectBackend, type BackendChoice, type BackendSelection, type EngineName } from '../../nbp/engines.ts';
-import { accuracyTable, runTraining } from '../../nbp/run.ts';
-import { progressSink } from '../../nbp/progress.ts';
+import { accuracyTable, runTraining } from '../../app/run.ts';
+import { progressSink } from '../../app/progress.ts';
 import { parseRemedyArgs } from '../../nbp/remedies.ts';
 import type { Semantics } from '../../nbp/types.ts';
 

@@ -6,12 +6,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { EncodedDataset, FusedTrainer, NbpMetrics, NbpShape, NbpWeights, Semantics } from './types.ts';
+import type { EncodedDataset, FusedTrainer, NbpMetrics, NbpShape, NbpWeights, Semantics } from '../nbp/types.ts';
 import { loadDataset } from '../data/load.ts';
 import type { DatasetName } from '../data/preprocess.ts';
-import { weightsFrom } from './algorithm.ts';
-import { glorotInit } from './init.ts';
-import { epochOrder, replicaSeed } from './prng.ts';
+import { weightsFrom } from '../nbp/algorithm.ts';
+import { glorotInit } from '../nbp/init.ts';
+import { epochOrder, replicaSeed } from '../nbp/prng.ts';
 import { checkOrderPermutations, parseOrderJson, parseWeightsJson, requireEvenWeights } from './weights-json.ts';
 import {
   configDifferences,
@@ -24,10 +24,10 @@ import {
   type RunConfig,
   type RunProgress,
 } from './checkpoint.ts';
-import { meanSd, type MetricsRow } from './metrics.ts';
+import { meanSd, type MetricsRow } from '../nbp/metrics.ts';
 import { appendFully, makeRunDir, writeFileAtomic, type DurableFs } from './durable.ts';
 import { lockRunDir, removeOrphanedTemporaries } from './run-lock.ts';
-import type { RemedySettings } from './remedies.ts';
+import type { RemedySettings } from '../nbp/remedies.ts';
 import type { ProgressSink } from './progress.ts';
 
 /** Hidden units of the nBP network (nbp.md §1.1). */

@@ -14,12 +14,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import * as v from 'valibot';
-import type { NbpShape, NbpWeights, Semantics } from './types.ts';
-import type { RemedySettings } from './remedies.ts';
-import { validateRemedies } from './remedies.ts';
-import { WEIGHT_LIMITS } from './cpu-engine.ts';
+import type { NbpShape, NbpWeights, Semantics } from '../nbp/types.ts';
+import type { RemedySettings } from '../nbp/remedies.ts';
+import { validateRemedies } from '../nbp/remedies.ts';
+import { WEIGHT_LIMITS } from '../nbp/cpu-engine.ts';
 import { makeRunDir, writeFileAtomic, type DurableFs } from './durable.ts';
-import { describeIssues } from './schema-errors.ts';
+import { describeIssues } from '../nbp/schema-errors.ts';
 import { jsonSyntaxError } from '../trace/json.ts';
 
 /** The checkpoint file name inside a run directory. */

@@ -1,6 +1,6 @@
-/** Weight histograms of a run's checkpoint (Node: reads DIR/checkpoint.json through src/nbp/checkpoint.ts). */
-import { hasCheckpoint, readCheckpoint } from '../nbp/checkpoint.ts';
-import { weightHistogram, type WeightHistogram } from './data.ts';
+/** Weight histograms of a run's checkpoint (Node: reads DIR/checkpoint.json through src/app/checkpoint.ts). */
+import { hasCheckpoint, readCheckpoint } from './checkpoint.ts';
+import { weightHistogram, type WeightHistogram } from '../report/data.ts';
 
 /** Bins W1 and W2 of every replica in DIR/checkpoint.json (P and M are ±W2ᵀ copies and would repeat W2). */
 export async function checkpointHistograms(dir: string): Promise<{ histograms: WeightHistogram[]; notes: string[] }> {

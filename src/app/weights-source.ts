@@ -3,8 +3,8 @@
  * replicas) or a weights JSON file ({"W1", "W2"}, one replica, P and M derived).
  */
 import { readFileSync, statSync } from 'node:fs';
-import type { NbpShape, NbpWeights } from './types.ts';
-import { weightsFrom } from './algorithm.ts';
+import type { NbpShape, NbpWeights } from '../nbp/types.ts';
+import { weightsFrom } from '../nbp/algorithm.ts';
 import { readCheckpoint, type Checkpoint, type ReadCheckpointOptions } from './checkpoint.ts';
 import { parseWeightsJson } from './weights-json.ts';
 

@@ -5,8 +5,8 @@
  * - order: one array per epoch of training-set indices in presentation order, indices into the original IDX
  *   file (--order).
  */
-import type { NbpShape } from './types.ts';
-import { WEIGHT_LIMITS } from './cpu-engine.ts';
+import type { NbpShape } from '../nbp/types.ts';
+import { WEIGHT_LIMITS } from '../nbp/cpu-engine.ts';
 import { jsonSyntaxError } from '../trace/json.ts';
 
 /** W1 and W2 as flat row-major integer arrays, with the shape they imply. */
