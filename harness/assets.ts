@@ -6,7 +6,7 @@ import { bundleForBrowser } from '../src/report/bundle.ts';
 import { REPORT_CSS } from '../src/report/html.ts';
 import type { Asset } from './server.ts';
 import { FASHION_DIR, mnistDataDir } from '../src/data/load.ts';
-import { gitCommit, packageVersion } from '../src/cli/command.ts';
+import { gitCommit, packageVersion } from '../src/util/package-info.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The repository root. */

@@ -13,11 +13,11 @@
  * Runs under tsx (npm run gpu:check) and as the esbuild bundle of the kit (.gpukit/gpu-check.mjs).
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { gitCommit } from '../src/util/package-info.ts';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import pkg from '../package.json' with { type: 'json' };
+import pkg from '../package.json' with { type: 'json' }; // static: esbuild inlines it into the kit's bundle (no package.json there)
 import type { GpuContext } from '../src/backends/webgpu/device.ts';
 import type { BenchEnv } from '../src/bench/types.ts';
 import {
@@ -102,11 +102,7 @@ function commitOf(): string | null {
     const meta = JSON.parse(readFileSync(join(HERE, 'kit.json'), 'utf8')) as { commit?: string };
     if (meta.commit) return meta.commit;
   } catch {}
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: HERE, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return null;
-  }
+  return gitCommit(HERE);
 }
 
 /**

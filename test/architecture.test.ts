@@ -23,7 +23,8 @@ const LAYERS: Readonly<Record<string, number>> = {
   nbp: 5,
   bench: 6,
   report: 7,
-  cli: 8,
+  app: 8,
+  cli: 9,
 };
 /** Root modules everything may use, and the entry points nothing in src/ may import. */
 const ROOT_UTILITIES = new Set(['modules.ts', 'wgsl-preprocessor.d.ts']);

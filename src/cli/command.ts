@@ -2,14 +2,10 @@
  * The one way CLI commands read their command line: {@link defineCommand} wraps node:util parseArgs with the
  * shared behaviour every command needs: --help/-h prints the usage (exit 0); an unknown option, a missing value
  * or a bad value is a UsageError (exit 2, with the usage); a negative number may follow an option
- * (`--seed -5` reaches the range check instead of parseArgs' "argument is ambiguous"). Also the package version
- * and git commit that several commands record.
+ * (`--seed -5` reaches the range check instead of parseArgs' "argument is ambiguous"). (The package version and
+ * git commit that several commands record are in src/util/package-info.ts.)
  */
 import { parseArgs } from 'node:util';
-import { readFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { dirname } from 'node:path';
 import { UsageError } from './errors.ts';
 import type { Command } from './main.ts';
 
@@ -107,24 +103,4 @@ export function choiceOption<T extends string>(value: string | undefined, flag: 
   if (value === undefined) return undefined;
   if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got '${value}'`);
   return value as T;
-}
-
-const ROOT = new URL('../../', import.meta.url);
-
-/** The version in package.json. */
-export function packageVersion(): string {
-  return (JSON.parse(readFileSync(new URL('package.json', ROOT), 'utf8')) as { version: string }).version;
-}
-
-/** The short git commit of the checkout, or null outside a git checkout. */
-export function gitCommit(): string | null {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
-      cwd: dirname(fileURLToPath(new URL('package.json', ROOT))),
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
-  } catch {
-    return null;
-  }
 }

@@ -3,7 +3,8 @@
  * atomic checkpoints and --resume. The loop lives in src/app/run.ts.
  */
 import { UsageError } from '../errors.ts';
-import { choiceOption, defineCommand, intOption, packageVersion, type OptionSpecs, type OptionValues } from '../command.ts';
+import { choiceOption, defineCommand, intOption, type OptionSpecs, type OptionValues } from '../command.ts';
+import { packageVersion } from '../../util/package-info.ts';
 import { acquireGpu } from '../../backends/webgpu/device.ts';
 import { DATASETS, type DatasetName } from '../../data/preprocess.ts';
 import { createTrainer, defaultThreads, selectBackend, type BackendChoice, type BackendSelection, type EngineName } from '../../nbp/engines.ts';
