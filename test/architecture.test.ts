@@ -85,4 +85,17 @@ describe('src/ folder layering', () => {
     }
     expect(violations).toEqual([]);
   });
+
+  it('src/nbp/ (the model and its engines) imports no node:* module statically, except the CPU worker entry', () => {
+    // Node-only application code (files, locks, progress bars) lives in src/app/; a node:* module that an engine
+    // needs only when it runs in Node is imported dynamically (await import('node:os')), which a page never reaches.
+    const allowed = new Set([join('nbp', 'cpu-worker.ts')]);
+    const offenders: string[] = [];
+    for (const file of files) {
+      const name = relative(SRC, file);
+      if (topFolder(file) !== 'nbp' || allowed.has(name)) continue;
+      for (const m of readFileSync(file, 'utf8').matchAll(/(?:\bfrom\s*|\bimport\s+)['"](node:[^'"]+)['"]/g)) offenders.push(`${name} imports ${m[1]}`);
+    }
+    expect(offenders).toEqual([]);
+  });
 });

@@ -116,19 +116,12 @@ export function datasetIdentity(train: EncodedDataset, test: EncodedDataset): Da
   return { train: { n: train.n, sha256: datasetSha256(train) }, test: { n: test.n, sha256: datasetSha256(test) } };
 }
 
+/**
+ * Step 1, prepare and validate: the run's fixed parts from the options and, on --resume, the checkpoint (its
+ * configuration must match the options and the data); a new run starts from --init-weights or the Glorot init.
+ */
 function plan(o: RunOptions): Plan {
-  const readOpts = { acceptUnverified: !!o.acceptUnverified, warn: (l: string) => o.progress.log(l) };
-  const ckpt: Checkpoint | null = o.resume && hasCheckpoint(o.out) ? readCheckpoint(o.out, readOpts) : null;
-  if (!o.resume && hasCheckpoint(o.out)) {
-    let what = '';
-    try {
-      what = ` (${readCheckpoint(o.out, { acceptUnverified: true, warn: () => {} }).progress.samples} samples per replica)`;
-    } catch (err) {
-      what = ` (its checkpoint is unreadable: ${(err as Error).message})`;
-    }
-    throw new Error(`${o.out} already holds a training run${what}; pass --resume to continue it or choose another --out`);
-  }
-  if (o.resume && !ckpt) o.progress.log(`no checkpoint in ${o.out}: starting a new run`);
+  const ckpt = openOrResume(o);
   const dataset = (o.dataset ?? ckpt?.config.dataset) as DatasetName | undefined;
   const name = need(dataset, '--dataset');
   const train = loadDataset(name, 'train', o.dataDir ? { dataDir: o.dataDir } : {});
@@ -139,18 +132,8 @@ function plan(o: RunOptions): Plan {
   const replicas = o.replicas ?? ckpt?.config.replicas ?? 1;
   const epochs = need(o.epochs ?? ckpt?.epochs, '--epochs');
 
-  let initPair: { W1: Int32Array; W2: Int32Array } | null = null;
-  if (o.initWeights) {
-    const pair = parseWeightsJson(readText(o.initWeights, '--init-weights'), o.initWeights, shape);
-    if (semantics === 'loihi') requireEvenWeights(pair, o.initWeights);
-    initPair = pair;
-  }
-  let orders: Uint32Array[] | null = null;
-  if (o.order) {
-    orders = parseOrderJson(readText(o.order, '--order'), o.order, train.n, { allowSubsets: true });
-    if (orders.length < epochs) throw new Error(`${o.order}: has ${orders.length} epoch(s), --epochs asks for ${epochs}`);
-    if (!o.orderSubsets) checkOrderPermutations(orders, o.order, train.n);
-  }
+  const initPair = o.initWeights ? readInitWeights(o.initWeights, shape, semantics) : null;
+  const orders = o.order ? readOrders(o.order, train.n, epochs, !!o.orderSubsets) : null;
   const data = datasetIdentity(train, test);
   const config: RunConfig = {
     dataset: name,
@@ -167,32 +150,72 @@ function plan(o: RunOptions): Plan {
     data,
   };
   if (ckpt) {
-    if (ckpt.config.orderSha256 && !o.order)
-      throw new Error(`cannot --resume ${o.out}: the run used an --order file (sha256 ${ckpt.config.orderSha256}); pass the same --order FILE`);
-    const saved = ckpt.config.data;
-    if (!saved) {
-      o.progress.log(
-        `warning: ${o.out}: the checkpoint does not record its data's identity (written by an older synfire); recording the current data's`,
-      );
-    } else {
-      for (const split of ['train', 'test'] as const) {
-        if (saved[split].n !== data[split].n || saved[split].sha256 !== data[split].sha256) {
-          const where = o.dataDir ? `--data-dir ${o.dataDir}` : `the default ${name} files`;
-          throw new Error(
-            `cannot --resume ${o.out}: ${where} holds different ${split} data than the run was trained on ` +
-              `(${saved[split].n} samples, sha256 ${saved[split].sha256.slice(0, 16)}… → ${data[split].n} samples, sha256 ${data[split].sha256.slice(0, 16)}…); pass the run's --data-dir`,
-          );
-        }
-      }
-    }
-    const diff = configDifferences({ ...ckpt.config, data }, config);
-    if (diff.length) throw new Error(`cannot --resume ${o.out}: the checkpoint was made with a different configuration (${diff.join('; ')})`);
+    checkResumable(o, ckpt, config, data, name);
     return { config, epochs, train, test, orders, initial: ckpt.replicas.map((r) => r.weights), progress: ckpt.progress };
   }
   const initial = Array.from({ length: replicas }, (_, r) =>
     initPair ? weightsFrom(initPair.W1, initPair.W2) : glorotInit(shape, replicaSeed(seed, r)),
   );
   return { config, epochs, train, test, orders, initial, progress: { samples: 0, epoch: 0, offset: 0 } };
+}
+
+/**
+ * Step 2, open or resume: the checkpoint to continue from (--resume and one in --out), or null for a new run. Without
+ * --resume, a run directory that already holds a checkpoint is refused (its progress named when it can be read).
+ */
+function openOrResume(o: RunOptions): Checkpoint | null {
+  const readOpts = { acceptUnverified: !!o.acceptUnverified, warn: (l: string) => o.progress.log(l) };
+  const ckpt: Checkpoint | null = o.resume && hasCheckpoint(o.out) ? readCheckpoint(o.out, readOpts) : null;
+  if (!o.resume && hasCheckpoint(o.out)) {
+    let what = '';
+    try {
+      what = ` (${readCheckpoint(o.out, { acceptUnverified: true, warn: () => {} }).progress.samples} samples per replica)`;
+    } catch (err) {
+      what = ` (its checkpoint is unreadable: ${(err as Error).message})`;
+    }
+    throw new Error(`${o.out} already holds a training run${what}; pass --resume to continue it or choose another --out`);
+  }
+  if (o.resume && !ckpt) o.progress.log(`no checkpoint in ${o.out}: starting a new run`);
+  return ckpt;
+}
+
+/** The --init-weights file: the shape's W1 and W2 (even values under Loihi semantics). */
+function readInitWeights(file: string, shape: NbpShape, semantics: Semantics): { W1: Int32Array; W2: Int32Array } {
+  const pair = parseWeightsJson(readText(file, '--init-weights'), file, shape);
+  if (semantics === 'loihi') requireEvenWeights(pair, file);
+  return pair;
+}
+
+/** The --order file: at least `epochs` epochs of training-set indices (permutations unless `allowSubsets`). */
+function readOrders(file: string, trainN: number, epochs: number, allowSubsets: boolean): Uint32Array[] {
+  const orders = parseOrderJson(readText(file, '--order'), file, trainN, { allowSubsets: true });
+  if (orders.length < epochs) throw new Error(`${file}: has ${orders.length} epoch(s), --epochs asks for ${epochs}`);
+  if (!allowSubsets) checkOrderPermutations(orders, file, trainN);
+  return orders;
+}
+
+/** Refuses to --resume when the --order file is missing, the data differ, or the configuration changed. */
+function checkResumable(o: RunOptions, ckpt: Checkpoint, config: RunConfig, data: DatasetIdentity, name: DatasetName): void {
+  if (ckpt.config.orderSha256 && !o.order)
+    throw new Error(`cannot --resume ${o.out}: the run used an --order file (sha256 ${ckpt.config.orderSha256}); pass the same --order FILE`);
+  const saved = ckpt.config.data;
+  if (!saved) {
+    o.progress.log(
+      `warning: ${o.out}: the checkpoint does not record its data's identity (written by an older synfire); recording the current data's`,
+    );
+  } else {
+    for (const split of ['train', 'test'] as const) {
+      if (saved[split].n !== data[split].n || saved[split].sha256 !== data[split].sha256) {
+        const where = o.dataDir ? `--data-dir ${o.dataDir}` : `the default ${name} files`;
+        throw new Error(
+          `cannot --resume ${o.out}: ${where} holds different ${split} data than the run was trained on ` +
+            `(${saved[split].n} samples, sha256 ${saved[split].sha256.slice(0, 16)}… → ${data[split].n} samples, sha256 ${data[split].sha256.slice(0, 16)}…); pass the run's --data-dir`,
+        );
+      }
+    }
+  }
+  const diff = configDifferences({ ...ckpt.config, data }, config);
+  if (diff.length) throw new Error(`cannot --resume ${o.out}: the checkpoint was made with a different configuration (${diff.join('; ')})`);
 }
 
 /** Reads a file named by a flag; errors name the flag, the file and the cause. */
@@ -256,25 +279,81 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
   }
 }
 
+/** Where training stands: samples per replica done, the epoch, and the offset in that epoch's order. */
+interface Cursor {
+  done: number;
+  epoch: number;
+  offset: number;
+}
+
+/** The run's schedule: replica seeds, each epoch's length, and the sample count at which training stops. */
+interface Schedule {
+  seeds: number[];
+  epochLen(e: number): number;
+  stopAt: number;
+}
+
+/** Everything the training steps share. */
+interface Session {
+  o: RunOptions;
+  p: Plan;
+  s: Schedule;
+  trainer: FusedTrainer;
+  metricsFile: string;
+  /** Writes DIR/checkpoint.json at the cursor's position. */
+  save(): Promise<void>;
+}
+
 async function trainLocked(o: RunOptions): Promise<RunResult> {
   const p = plan(o);
-  const { config, train, test } = p;
-  const R = config.replicas;
-  const seeds = Array.from({ length: R }, (_, r) => replicaSeed(config.seed, r));
-  const epochLen = (e: number) => (p.orders ? p.orders[e]!.length : train.n);
+  const s = schedule(o, p);
+  const metricsFile = join(o.out, 'metrics.jsonl');
+  truncateMetrics(metricsFile, p.progress.samples, o.fs);
+  const trainer = await openTrainer(o, p);
+  let interrupted = false;
+  const onSigint = () => {
+    interrupted = true;
+    o.progress.log('interrupt: finishing the current chunk and writing a checkpoint (Ctrl-C again to abort)');
+  };
+  process.once('SIGINT', onSigint);
+  const at: Cursor = { done: p.progress.samples, epoch: p.progress.epoch, offset: p.progress.offset };
+  try {
+    const session: Session = { o, p, s, trainer, metricsFile, save: () => saveCheckpoint(o, p, s.seeds, trainer, at) };
+    if (at.done >= s.stopAt) {
+      o.progress.log(`${o.out}: already at ${at.done} samples per replica (stop at ${s.stopAt}); nothing to train`);
+      const final = await trainer.evaluate(p.test);
+      return { samples: at.done, seeds: s.seeds, final, interrupted: false };
+    }
+    const final = await trainEpochs(session, at, () => interrupted);
+    return await finish(session, at, final, interrupted);
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    o.progress.stop();
+    trainer.dispose();
+  }
+}
+
+/** The schedule from the plan: every epoch's length (the --order file's, or the training set's) and --samples. */
+function schedule(o: RunOptions, p: Plan): Schedule {
+  const seeds = Array.from({ length: p.config.replicas }, (_, r) => replicaSeed(p.config.seed, r));
+  const epochLen = (e: number) => (p.orders ? p.orders[e]!.length : p.train.n);
   let total = 0;
   for (let e = 0; e < p.epochs; e++) total += epochLen(e);
   const stopAt = Math.min(total, o.samples ?? Infinity);
   if (o.samples !== undefined && o.samples > total) {
     o.progress.log(`--samples ${o.samples} is more than ${p.epochs} epoch(s) hold (${total} samples per replica); training stops at ${total}`);
   }
-  const metricsFile = join(o.out, 'metrics.jsonl');
-  truncateMetrics(metricsFile, p.progress.samples, o.fs);
+  return { seeds, epochLen, stopAt };
+}
+
+/** Creates the trainer and records DIR/config.json (the trainer is disposed of when that write fails). */
+async function openTrainer(o: RunOptions, p: Plan): Promise<FusedTrainer> {
+  const { config } = p;
   const trainer = await o.createTrainer({
     engine: config.engine,
     shape: config.shape,
     semantics: config.semantics,
-    train,
+    train: p.train,
     initial: p.initial,
     ...(config.remedies ? { remedies: config.remedies, samplesDone: p.progress.samples } : {}),
   });
@@ -288,103 +367,117 @@ async function trainLocked(o: RunOptions): Promise<RunResult> {
     trainer.dispose();
     throw err;
   }
-  let interrupted = false;
-  const onSigint = () => {
-    interrupted = true;
-    o.progress.log('interrupt: finishing the current chunk and writing a checkpoint (Ctrl-C again to abort)');
-  };
-  process.once('SIGINT', onSigint);
-  let { samples: done, epoch: e, offset: k } = p.progress;
+  return trainer;
+}
+
+/** Writes DIR/checkpoint.json: every replica's weights at the cursor's position. */
+async function saveCheckpoint(o: RunOptions, p: Plan, seeds: number[], trainer: FusedTrainer, at: Cursor): Promise<void> {
+  const weights = await Promise.all(seeds.map((_, r) => trainer.getWeights(r)));
+  writeCheckpoint(
+    o.out,
+    {
+      config: p.config,
+      progress: { samples: at.done, epoch: at.epoch, offset: at.offset },
+      epochs: p.epochs,
+      replicas: weights.map((w, r) => ({ replica: r, seed: seeds[r]!, weights: w })),
+      savedAt: new Date().toISOString(),
+      version: String(o.describe?.version ?? ''),
+    },
+    o.fs ? { fs: o.fs } : {},
+  );
+}
+
+/**
+ * Step 3, the epoch loop: trains in chunks of at most CHUNK samples that never cross a half-epoch boundary,
+ * evaluating (and checkpointing) at each boundary and at the stop, until the stop or an interrupt. Returns the
+ * last evaluation's metrics (null when none was made).
+ */
+async function trainEpochs(session: Session, at: Cursor, interrupted: () => boolean): Promise<NbpMetrics[] | null> {
+  const { o, p, s, trainer } = session;
   let final: NbpMetrics[] | null = null;
-  try {
-    const save = async () => {
-      const weights = await Promise.all(seeds.map((_, r) => trainer.getWeights(r)));
-      writeCheckpoint(
-        o.out,
-        {
-          config,
-          progress: { samples: done, epoch: e, offset: k },
-          epochs: p.epochs,
-          replicas: weights.map((w, r) => ({ replica: r, seed: seeds[r]!, weights: w })),
-          savedAt: new Date().toISOString(),
-          version: String(o.describe?.version ?? ''),
-        },
-        o.fs ? { fs: o.fs } : {},
-      );
-    };
-    if (done >= stopAt) {
-      o.progress.log(`${o.out}: already at ${done} samples per replica (stop at ${stopAt}); nothing to train`);
-      final = await trainer.evaluate(test);
-      return { samples: done, seeds, final, interrupted: false };
+  let orderEpoch = -1;
+  let epochOrders: Uint32Array[] = [];
+  let trainTime = 0;
+  let sinceEval = 0;
+  o.progress.start(s.stopAt, at.done);
+  while (at.done < s.stopAt && !interrupted()) {
+    const e = at.epoch;
+    const len = s.epochLen(e);
+    if (orderEpoch !== e) {
+      epochOrders = s.seeds.map((seed) => (p.orders ? p.orders[e]! : epochOrder(p.train.n, seed, e)));
+      orderEpoch = e;
     }
-    let orderEpoch = -1;
-    let epochOrders: Uint32Array[] = [];
-    let trainTime = 0;
-    let sinceEval = 0;
-    o.progress.start(stopAt, done);
-    while (done < stopAt && !interrupted) {
-      const len = epochLen(e);
-      if (orderEpoch !== e) {
-        epochOrders = seeds.map((s) => (p.orders ? p.orders[e]! : epochOrder(train.n, s, e)));
-        orderEpoch = e;
-      }
-      const half = Math.floor(len / 2);
-      const nextEval = k < half ? half : len;
-      const n = Math.min(CHUNK, nextEval - k, stopAt - done);
-      const t0 = performance.now();
-      await trainer.train(epochOrders.map((ord) => ord.subarray(k, k + n)));
-      const dt = (performance.now() - t0) / 1000;
-      trainTime += dt;
-      sinceEval += n;
-      k += n;
-      done += n;
-      o.progress.update(done, n / dt, e + k / len);
-      if (k === nextEval || done === stopAt) {
-        const t1 = performance.now();
-        final = await trainer.evaluate(test);
-        const evalRate = (R * test.n) / ((performance.now() - t1) / 1000);
-        const rate = trainTime > 0 ? sinceEval / trainTime : null;
-        const lines = final.map(
-          (m, r): MetricsLine => ({
-            replica: r,
-            seed: seeds[r]!,
-            epoch: Number((e + k / len).toFixed(6)),
-            samples: done,
-            ...m,
-            train_samples_per_s: rate,
-            train_samples_per_s_total: rate === null ? null : rate * R,
-            eval_samples_per_s: evalRate,
-            semantics: config.semantics,
-            engine: config.engine,
-            ...o.describe,
-          }),
-        );
-        if (k === len) {
-          e++;
-          k = 0;
-        }
-        appendFully(metricsFile, lines.map((l) => JSON.stringify(l) + '\n').join(''), o.fs);
-        await save();
-        const { mean, sd } = meanSd(final.map((m) => m.acc_spikes));
-        const memb = meanSd(final.map((m) => m.acc_membrane));
-        o.progress.log(
-          `epoch ${lines[0]!.epoch.toFixed(2)} (${done} samples): acc_spikes ${(100 * mean).toFixed(2)}%${R > 1 ? ` ± ${(100 * sd).toFixed(2)}` : ''}, acc_membrane ${(100 * memb.mean).toFixed(2)}%, ${Math.round(rate ?? 0)} train samples/s per replica`,
-        );
-        trainTime = 0;
-        sinceEval = 0;
-      } else if (k === len) {
-        e++;
-        k = 0;
-      }
+    const k = at.offset;
+    const half = Math.floor(len / 2);
+    const nextEval = k < half ? half : len;
+    const n = Math.min(CHUNK, nextEval - k, s.stopAt - at.done);
+    const t0 = performance.now();
+    await trainer.train(epochOrders.map((ord) => ord.subarray(k, k + n)));
+    const dt = (performance.now() - t0) / 1000;
+    trainTime += dt;
+    sinceEval += n;
+    at.offset += n;
+    at.done += n;
+    o.progress.update(at.done, n / dt, e + at.offset / len);
+    if (at.offset === nextEval || at.done === s.stopAt) {
+      final = await evaluateAndCheckpoint(session, at, len, trainTime > 0 ? sinceEval / trainTime : null);
+      trainTime = 0;
+      sinceEval = 0;
+    } else if (at.offset === len) {
+      at.epoch++;
+      at.offset = 0;
     }
-    if (interrupted && done < stopAt) {
-      await save();
-      o.progress.log(`interrupted at ${done} samples per replica; checkpoint written, continue with --resume`);
-    }
-    return { samples: done, seeds, final, interrupted: interrupted && done < stopAt };
-  } finally {
-    process.removeListener('SIGINT', onSigint);
-    o.progress.stop();
-    trainer.dispose();
   }
+  return final;
+}
+
+/**
+ * Step 4, evaluate and checkpoint: evaluates every replica on the test set, appends one metrics.jsonl line per
+ * replica (its position before an epoch's end moves the cursor to the next epoch), writes the checkpoint and logs
+ * the accuracy. `rate` is the training rate since the last evaluation (samples/s per replica).
+ */
+async function evaluateAndCheckpoint(session: Session, at: Cursor, len: number, rate: number | null): Promise<NbpMetrics[]> {
+  const { o, p, trainer } = session;
+  const { config } = p;
+  const R = config.replicas;
+  const t1 = performance.now();
+  const final = await trainer.evaluate(p.test);
+  const evalRate = (R * p.test.n) / ((performance.now() - t1) / 1000);
+  const lines = final.map(
+    (m, r): MetricsLine => ({
+      replica: r,
+      seed: session.s.seeds[r]!,
+      epoch: Number((at.epoch + at.offset / len).toFixed(6)),
+      samples: at.done,
+      ...m,
+      train_samples_per_s: rate,
+      train_samples_per_s_total: rate === null ? null : rate * R,
+      eval_samples_per_s: evalRate,
+      semantics: config.semantics,
+      engine: config.engine,
+      ...o.describe,
+    }),
+  );
+  if (at.offset === len) {
+    at.epoch++;
+    at.offset = 0;
+  }
+  appendFully(session.metricsFile, lines.map((l) => JSON.stringify(l) + '\n').join(''), o.fs);
+  await session.save();
+  const { mean, sd } = meanSd(final.map((m) => m.acc_spikes));
+  const memb = meanSd(final.map((m) => m.acc_membrane));
+  o.progress.log(
+    `epoch ${lines[0]!.epoch.toFixed(2)} (${at.done} samples): acc_spikes ${(100 * mean).toFixed(2)}%${R > 1 ? ` ± ${(100 * sd).toFixed(2)}` : ''}, acc_membrane ${(100 * memb.mean).toFixed(2)}%, ${Math.round(rate ?? 0)} train samples/s per replica`,
+  );
+  return final;
+}
+
+/** Step 5, finish: an interrupted run writes its checkpoint (to continue with --resume); the run's outcome. */
+async function finish(session: Session, at: Cursor, final: NbpMetrics[] | null, interrupted: boolean): Promise<RunResult> {
+  const stopped = interrupted && at.done < session.s.stopAt;
+  if (stopped) {
+    await session.save();
+    session.o.progress.log(`interrupted at ${at.done} samples per replica; checkpoint written, continue with --resume`);
+  }
+  return { samples: at.done, seeds: session.s.seeds, final, interrupted: stopped };
 }
