@@ -5,7 +5,7 @@
  * checkpoint, never a torn one; a failed write is an error naming the file and the cause (ENOSPC, EROFS, ...).
  *
  * Weights are stored as base64 of little-endian int16 (all Loihi weights fit), row-major, in the shapes of
- * ./types.ts (W1 nIn×nHid, W2/P/M nHid×nOut). Format version 2 adds SHA-256 checksums: of every matrix (the
+ * src/nbp/types.ts (W1 nIn×nHid, W2/P/M nHid×nOut). Format version 2 adds SHA-256 checksums: of every matrix (the
  * {@link weightsSha256} of its values, as `synfire inspect` prints), of the config and of the progress. Loading
  * verifies them and checks every weight with the rules of --init-weights (8-bit range; even in loihi semantics).
  * Version 1 files (no checksums) are refused unless `acceptUnverified` is set (--accept-unverified), see README.

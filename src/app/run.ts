@@ -74,7 +74,7 @@ export interface RunOptions {
   describe?: Record<string, string | number | null>;
 }
 
-/** One line of DIR/metrics.jsonl (one per replica per evaluation): the row type of ./metrics.ts. */
+/** One line of DIR/metrics.jsonl (one per replica per evaluation): the row type of src/nbp/metrics.ts. */
 export type MetricsLine = MetricsRow;
 
 /** The outcome of a run. */
