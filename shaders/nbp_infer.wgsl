@@ -59,15 +59,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       let h0 = a1.q0 > t;
       let h1 = a1.q1 > t;
       let h2 = a1.q2 > t;
-      if (any(h0 | h1 | h2)) {
-        for (var k = 0u; k < nOut; k++) {
-          let at = w2Off + (k * params.groups + g) * 3u;
-          let part = dot(select(zero, w2[at], h0) + select(zero, w2[at + 1u], h1) + select(zero, w2[at + 2u], h2), vec4<i32>(1));
-          if (part != 0) {
-            atomicAdd(&a2acc[slot + k], part);
-          }
-        }
-      }
+      addA2Share(w2Off, g, h0, h1, h2, slot);
     }
     workgroupBarrier();
     if (tid == 0u) {

@@ -280,15 +280,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       let h2 = a1.q2 > t;
       let hBits = unitBits(h0, h1, h2);
       flags[q] = hBits | (unitBits((a1.q0 > zero) & (a1.q0 <= dh), (a1.q1 > zero) & (a1.q1 <= dh), (a1.q2 > zero) & (a1.q2 <= dh)) * B_FLAGS);
-      if (hBits != 0u) {
-        for (var k = 0u; k < nOut; k++) {
-          let w = loadW2(w2Off + (k * groups + g) * 3u);
-          let part = dot(select(zero, w.q0, h0) + select(zero, w.q1, h1) + select(zero, w.q2, h2), vec4<i32>(1));
-          if (part != 0) {
-            atomicAdd(&a2acc[k], part);
-          }
-        }
-      }
+      addA2Share(w2Off, g, h0, h1, h2, 0u);
     }
     workgroupBarrier();
 

@@ -1,5 +1,6 @@
 // nBP hidden-unit groups and the forward pass of one group (shared by nbp_train and nbp_infer; needs `params` with
-// words, groups; `data`: packed samples; `w1`: packed W1, as those kernels describe).
+// words, groups, nOut; `data`: packed samples; `w1`: packed W1; `w2`: W2 | P | M; `a2acc`: workgroup atomic a2
+// sums, as those kernels describe).
 //
 // Hidden units come in groups of 12: unit u of group g is hidden unit 12·g + u, held in component u % 4 of
 // "quarter" f = u / 4 (f = 0, 1, 2), so a group's a1, h, b, d1 are three vec4s.
@@ -72,4 +73,20 @@ fn unitBits(q0: vec4<bool>, q1: vec4<bool>, q2: vec4<bool>) -> u32 {
 // Quarter `unitBit` (QUARTER0/1/2, times 2¹⁶ for b flags) of a flag word as a lane mask.
 fn quarter(flags: u32, unitBit: vec4<u32>) -> vec4<bool> {
   return (vec4<u32>(flags) & unitBit) != vec4<u32>();
+}
+
+// Adds group g's share of a2 = W2ᵀh (h: the quarter masks) to a2acc[slot + k] for every output k: one workgroup
+// atomicAdd per output with a nonzero share. W2 of the replica starts at vec4 w2Off (output-major, see nbp_train).
+fn addA2Share(w2Off: u32, g: u32, h0: vec4<bool>, h1: vec4<bool>, h2: vec4<bool>, slot: u32) {
+  if (!any(h0 | h1 | h2)) {
+    return;
+  }
+  let zero = vec4<i32>();
+  for (var k = 0u; k < params.nOut; k++) {
+    let at = w2Off + (k * params.groups + g) * 3u;
+    let part = dot(select(zero, w2[at], h0) + select(zero, w2[at + 1u], h1) + select(zero, w2[at + 2u], h2), vec4<i32>(1));
+    if (part != 0) {
+      atomicAdd(&a2acc[slot + k], part);
+    }
+  }
 }
