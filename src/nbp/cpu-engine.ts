@@ -13,7 +13,7 @@
  */
 import type { NbpShape, NbpWeights, Semantics } from './types.ts';
 import type { ActiveLists } from '../data/preprocess.ts';
-import { BINARY_THRESHOLD, FAITHFUL_STRATEGY, LEARNING_STEP, SEMANTICS, type DerivativeBox, type LearningStrategy, type SemanticsConstants } from './algorithm.ts';
+import { FAITHFUL_STRATEGY, LEARNING_STEP, SEMANTICS, type DerivativeBox, type LearningStrategy, type SemanticsConstants } from './algorithm.ts';
 import { MIXED_8BIT_WEIGHTS } from '../loihi/synapse.ts';
 import { countSample, emptyCounts, type MetricCounts } from './metrics.ts';
 import { instantiateKernels, kernelLayout, type KernelExports, type KernelLayout } from './wasm/kernels.ts';

@@ -190,7 +190,7 @@ export function exportNir(network: Network & { meta?: { dt?: number } }, options
     }
     // A source neuron without synapses takes the first delay found (it never delivers anything).
     if (perPre) perPre = perPre.map((d, _j, all) => (d === -1 ? (all.find((x) => x !== -1) ?? 0) : d));
-    if (perPre && perPre.some((d) => d !== 0)) {
+    if (perPre?.some((d) => d !== 0)) {
       const delayName = fresh(`${p.name}.delay`);
       nodes.set(delayName, { type: 'Delay', params: new Map([['delay', arr(perPre.map((d) => d * dt))]]) });
       edges.push([p.from, delayName], [delayName, nodeName]);

@@ -36,18 +36,18 @@ export class NirError extends Error {
 }
 
 function datasetString(ds: H5Group | H5Dataset | undefined): string | undefined {
-  if (!ds || ds.kind !== 'dataset' || !Array.isArray(ds.data)) return undefined;
+  if (ds?.kind !== 'dataset' || !Array.isArray(ds.data)) return undefined;
   return ds.data[0];
 }
 
 /** Parses the HDF5 tree of a NIR file into a graph. `file` is used in error messages. */
 export function parseNirTree(tree: H5Group, file: string): NirGraph {
   const root = tree.children.get('node');
-  if (!root || root.kind !== 'group') throw new NirError(`${file}: not a NIR file (no root group 'node')`);
+  if (root?.kind !== 'group') throw new NirError(`${file}: not a NIR file (no root group 'node')`);
   const rootType = datasetString(root.children.get('type'));
   if (rootType !== 'NIRGraph') throw new NirError(`${file}: root node has type ${JSON.stringify(rootType)}, expected 'NIRGraph'`);
   const nodesGroup = root.children.get('nodes');
-  if (!nodesGroup || nodesGroup.kind !== 'group') throw new NirError(`${file}: root NIRGraph has no 'nodes' group`);
+  if (nodesGroup?.kind !== 'group') throw new NirError(`${file}: root NIRGraph has no 'nodes' group`);
   const nodes = new Map<string, NirNode>();
   for (const [name, entry] of nodesGroup.children) {
     if (entry.kind !== 'group') throw new NirError(`${file}: node '${name}' is a dataset, expected a group`);

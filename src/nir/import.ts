@@ -489,7 +489,7 @@ function uniqueName(base: string, used: Set<string>, alt: string): string {
 
 function extValue(g: H5Group, key: string, where: string): H5Dataset {
   const d = g.children.get(key);
-  if (!d || d.kind !== 'dataset') throw new NirError(`${where}: synfire extension has no dataset '${key}'`);
+  if (d?.kind !== 'dataset') throw new NirError(`${where}: synfire extension has no dataset '${key}'`);
   return d;
 }
 

@@ -89,7 +89,7 @@ export class CpuProjection {
   /** Synapses of a dense projection: every nonzero entry of any replica's raw weights, every entry if plastic. */
   private buildStructure(rawPerReplica: ArrayLike<number>[]): Structure {
     const syn = this.description.synapses;
-    const { preSize, postSize } = this.ends;
+    const { preSize } = this.ends;
     let preOf: (i: number) => number;
     let postOf: (i: number) => number;
     let keep: Uint8Array;

@@ -9,7 +9,7 @@ import { parseLearningRule } from '../../loihi/learning.ts';
 import { learningBounds } from '../../network/validate.ts';
 import type { RecordingOptions } from '../types.ts';
 import { chooseStrategy, type StoredSynapses, type StrategyName } from './strategies.ts';
-import { GROUP, GROUP_STRIDE, KIND_CSR, KIND_DENSE, LEARN, NEG_STRIDE, SEG, SEG_STRIDE } from './kernels/tables.ts';
+import { GROUP, GROUP_STRIDE, KIND_CSR, KIND_DENSE, NEG_STRIDE, SEG, SEG_STRIDE } from './kernels/tables.ts';
 
 /** A group or source in the neuron index space. */
 export interface PopulationLayout {
