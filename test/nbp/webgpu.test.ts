@@ -147,7 +147,7 @@ describe('saturation: weights at the bounds', () => {
   it('numpy: the first sample of a call clips whole matrices to ±254, as numpy_simulation.py does', async () => {
     const initial = [weightsAtBounds(31), weightsAtBounds(32)];
     const orders = [shuffled(train.n, 10).slice(0, 200), shuffled(train.n, 11).slice(0, 200)];
-    // workgroupSize 32 < 50 groups of 8 hidden units: some threads own two groups.
+    // workgroupSize 32 < 34 groups of 12 hidden units: some threads own two groups.
     const { webgpu, cpu } = await trainBoth('numpy', initial, orders, [150, 50], { workgroupSize: 32, samplesPerDispatch: 1000 });
     try {
       for (let r = 0; r < 2; r++) {
@@ -165,7 +165,7 @@ describe('saturation: weights at the bounds', () => {
 });
 
 describe('weights, shapes, inference blocks and errors', () => {
-  it('a hidden layer that is not a multiple of 8 (padding units stay out of every sum and update)', async () => {
+  it('a hidden layer that is not a multiple of the 12-unit group (padding units stay out of every sum and update)', async () => {
     const odd: NbpShape = { nIn: 400, nHid: 37, nOut: 10 };
     for (const semantics of ['loihi', 'numpy'] as const) {
       const initial = [glorotInit(odd, 61)];
