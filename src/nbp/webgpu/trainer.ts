@@ -5,6 +5,7 @@
  * host round-trip happens between samples. evaluate() is one nbp_infer dispatch over the whole set for all
  * replicas and reads back only the integer tallies.
  */
+import { createGpuPacer } from '../../backends/webgpu/pacer.ts';
 import type { EncodedDataset, FusedTrainer, FusedTrainerOptions, NbpMetrics, NbpWeights } from '../types.ts';
 import { acquireGpu, type GpuContext } from '../../backends/webgpu/device.ts';
 import { PipelineCache } from '../../backends/webgpu/pipelines.ts';
@@ -263,6 +264,10 @@ export async function createWebgpuFusedTrainer(
     }
   }
 
+  // Sleep through most of a long GPU wait instead of letting Dawn poll (pacer.ts).
+  const trainPacer = createGpuPacer();
+  const evalPacer = createGpuPacer();
+
   const replicaIndex = (op: string, replica: number) => checkReplicaIndex(op, replica, replicas);
 
   return {
@@ -300,7 +305,7 @@ export async function createWebgpuFusedTrainer(
         pass.end();
         gpuOptions.timer?.resolve(encoder);
         device.queue.submit([encoder.finish()]);
-        await device.queue.onSubmittedWorkDone();
+        await trainPacer.wait(len, () => device.queue.onSubmittedWorkDone());
         stats.trainSamples += len;
         stats.trainDispatches += dispatches;
         stats.trainSubmits++;
@@ -325,7 +330,7 @@ export async function createWebgpuFusedTrainer(
         encoder.copyBufferToBuffer(counts, 0, countsRead, 0, counts.size);
         device.queue.submit([encoder.finish()]);
         stats.evalSubmits++;
-        await countsRead.mapAsync(GPUMapMode.READ);
+        await evalPacer.wait(data.n, () => countsRead.mapAsync(GPUMapMode.READ));
         const out = new Uint32Array(countsRead.getMappedRange().slice(0));
         countsRead.unmap();
         stats.readbacks++;
