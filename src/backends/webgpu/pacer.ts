@@ -5,9 +5,9 @@
  * every tick while a promise is pending, so awaiting a long submit keeps one CPU core busy. On a software adapter
  * (SwiftShader) that core is taken from the driver's own worker threads; on a hardware GPU it is simply wasted. A pacer
  * learns how long one unit of work (a sample, a step) takes, sleeps for most of the expected time with a plain timer
- * (no pending GPU promise, so no polling) and only then awaits the GPU. The estimate is the last measured time per unit:
- * when the sleep overshoots, the measurement equals the sleep, so the estimate shrinks by (1 - fraction) each call until
- * it meets the real rate again; it never makes a wait end before the work is done, it only decides when to start
+ * (no pending GPU promise, so no polling) and only then awaits the GPU. The estimate is the last measured time per unit,
+ * halved when polling found the work already done (the sleep overshot, e.g. after a first call that included shader
+ * compilation), so it meets the real rate again within a few calls; it never makes a wait end before the work is done, it only decides when to start
  * polling. Results are unaffected (the GPU's completion is still awaited).
  */
 export interface GpuPacer {
@@ -26,6 +26,9 @@ export interface GpuPacerOptions {
   enabled?: boolean;
 }
 
+/** A wait that ends within this many ms of polling found the work already done. */
+const OVERSHOOT_MS = 1.5;
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function createGpuPacer(options: GpuPacerOptions = {}): GpuPacer {
@@ -41,9 +44,16 @@ export function createGpuPacer(options: GpuPacerOptions = {}): GpuPacer {
     async wait<T>(units: number, done: () => Promise<T>): Promise<T> {
       const t0 = performance.now();
       const expected = msPerUnit * units;
-      if (enabled && units > 0 && expected * fraction >= minSleepMs) await sleep(expected * fraction);
+      const slept = enabled && units > 0 && expected * fraction >= minSleepMs;
+      if (slept) await sleep(expected * fraction);
+      const tPoll = performance.now();
       const result = await done();
-      if (units > 0) msPerUnit = (performance.now() - t0) / units;
+      const t1 = performance.now();
+      if (units > 0) {
+        // Work already finished when polling began: the sleep overshot by an unknown amount, so halve the estimate.
+        const overshot = slept && t1 - tPoll < OVERSHOOT_MS;
+        msPerUnit = ((t1 - t0) / units) * (overshot ? 0.5 : 1);
+      }
       return result;
     },
   };
