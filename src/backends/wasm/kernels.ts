@@ -17,9 +17,10 @@
  * - `deliverPacked(rowStart, packed, shift, list, count, ring) → events`: the same with each synapse in one word,
  *   `off << 9 | (w + 256)` (off < 2^23): 4 bytes per synapse instead of 6, the stream that bounds delivery.
  *   Rows are random in a large array, so each row's first lines miss the caches; one at a time, those misses
- *   cost more than the adds. The kernel therefore takes rows in batches of PREFETCH_ROWS: it first loads one
- *   word of every cache line of the batch's rows (independent loads, so the misses overlap; the words are
- *   summed into a scratch word at byte 4), then delivers the batch from cache. Same adds, same order.
+ *   cost more than the adds (15 vs 5.5 ns per synapse at 100,000 neurons). All three delivery kernels therefore
+ *   take rows in batches of PREFETCH_ROWS (forRowsInBatches): first one word of every cache line of the batch's
+ *   rows is loaded (independent loads, so the misses overlap; the words are summed into a scratch word at
+ *   byte 4), then the batch is delivered from cache. Same adds, same order.
  * - `deliverShift(rowStart, cellOf, w, list, count, sum, touched, cells, cellRing, ring, shift) → events`: weight
  *   exponents < 0: sums w per (delay, target) cell first (listing cells that leave 0, up to `cells`), then adds
  *   each nonzero `sum >> shift` (flooring) to ring + 4·cellRing[cell] and clears the cell; if the list filled
@@ -47,7 +48,7 @@ export interface KernelExports {
 export const PACK_WEIGHT_BITS = 9;
 export const PACK_WEIGHT_BIAS = 256;
 const PACK_WEIGHT_MASK = (1 << PACK_WEIGHT_BITS) - 1;
-/** Rows whose cache lines deliverPacked touches before delivering them (misses overlap; 16-64 measured alike). */
+/** Rows whose cache lines the delivery kernels touch before delivering them (16-64 measured alike). */
 const PREFETCH_ROWS = 32;
 /** Byte address of a scratch word the kernels write (the engine leaves bytes 0-15 to the kernels). */
 const SCRATCH = 4;
@@ -62,6 +63,60 @@ function mulTrunc(f: FunctionBuilder, x: number, k: number, mask4095: number): v
   f.i32x4Add();
   f.get(x).i32(31).i32x4ShrS().v128Xor();
   f.get(x).i32(31).i32x4ShrS().i32x4Sub();
+}
+
+/**
+ * The row loop of the delivery kernels: for k in [0, count), `row(k)` delivers row list[k] of the CSR at
+ * `rowStart`. Rows are taken in batches of PREFETCH_ROWS: first one word of every cache line of the batch's rows
+ * is loaded in each of `arrays` (byte address, log2 of the element size), summed into `sink` (independent loads,
+ * so the misses overlap), then the batch is delivered from cache.
+ */
+function forRowsInBatches(
+  f: FunctionBuilder, rowStart: number, list: number, count: number, arrays: Array<[number, number]>, sink: number, row: (k: number) => void,
+): void {
+  const k = f.local(I32);
+  const q = f.local(I32);
+  const kEnd = f.local(I32);
+  const p = f.local(I32);
+  const a = f.local(I32);
+  const b = f.local(I32);
+  f.block(() => {
+    f.loop(() => {
+      f.get(k).get(count).geU().brIf(1);
+      // kEnd = min(k + PREFETCH_ROWS, count)
+      f.get(k).i32(PREFETCH_ROWS).add().tee(kEnd).get(count).get(kEnd).get(count).ltU().select().set(kEnd);
+      f.get(k).set(q);
+      f.block(() => {
+        f.loop(() => {
+          f.get(q).get(kEnd).geU().brIf(1);
+          f.get(rowStart).get(list).get(q).i32(2).shl().add().load32().i32(2).shl().add().set(p);
+          for (const [base, log2] of arrays) {
+            f.get(p).load32().i32(log2).shl().get(base).add().i32(~63).and().set(a);
+            f.get(p).load32(4).i32(log2).shl().get(base).add().set(b);
+            f.block(() => {
+              f.loop(() => {
+                f.get(a).get(b).geU().brIf(1);
+                f.get(sink).get(a).load32().add().set(sink);
+                f.get(a).i32(64).add().set(a);
+                f.br(0);
+              });
+            });
+          }
+          f.get(q).i32(1).add().set(q);
+          f.br(0);
+        });
+      });
+      f.block(() => {
+        f.loop(() => {
+          f.get(k).get(kEnd).geU().brIf(1);
+          row(k);
+          f.get(k).i32(1).add().set(k);
+          f.br(0);
+        });
+      });
+      f.br(0);
+    });
+  });
 }
 
 /** Builds the kernel module with `pages` pages (64 KiB) of memory. */
@@ -161,107 +216,65 @@ export function buildKernelModule(pages: number): Uint8Array {
 
   m.func('deliver', i32s(7), [I32], (f) => {
     const [rowStart, off, w, shift, list, count, ring] = [0, 1, 2, 3, 4, 5, 6];
-    const k = f.local(I32);
     const j = f.local(I32);
     const e = f.local(I32);
     const events = f.local(I32);
     const p = f.local(I32);
     const addr = f.local(I32);
-    f.block(() => {
-      f.loop(() => {
-        f.get(k).get(count).geU().brIf(1);
-        f.get(rowStart).get(list).get(k).i32(2).shl().add().load32().i32(2).shl().add().set(p);
-        f.get(p).load32().set(j);
-        f.get(p).load32(4).set(e);
-        f.get(events).get(e).add().get(j).sub().set(events);
-        f.block(() => {
-          f.loop(() => {
-            f.get(j).get(e).geU().brIf(1);
-            f.get(ring).get(off).get(j).i32(2).shl().add().load32().i32(2).shl().add().tee(addr);
-            f.get(addr).load32();
-            f.get(w).get(j).i32(1).shl().add().load16s().get(shift).shl();
-            f.add().store32();
-            f.get(j).i32(1).add().set(j);
-            f.br(0);
-          });
+    const sink = f.local(I32);
+    forRowsInBatches(f, rowStart, list, count, [[off, 2], [w, 1]], sink, (k) => {
+      f.get(rowStart).get(list).get(k).i32(2).shl().add().load32().i32(2).shl().add().set(p);
+      f.get(p).load32().set(j);
+      f.get(p).load32(4).set(e);
+      f.get(events).get(e).add().get(j).sub().set(events);
+      f.block(() => {
+        f.loop(() => {
+          f.get(j).get(e).geU().brIf(1);
+          f.get(ring).get(off).get(j).i32(2).shl().add().load32().i32(2).shl().add().tee(addr);
+          f.get(addr).load32();
+          f.get(w).get(j).i32(1).shl().add().load16s().get(shift).shl();
+          f.add().store32();
+          f.get(j).i32(1).add().set(j);
+          f.br(0);
         });
-        f.get(k).i32(1).add().set(k);
-        f.br(0);
       });
     });
+    // The touched words go to the scratch word, so the touching loads are not dead code.
+    f.i32(SCRATCH).get(sink).store32();
     f.get(events);
   });
 
   m.func('deliverPacked', i32s(6), [I32], (f) => {
     const [rowStart, packed, shift, list, count, ring] = [0, 1, 2, 3, 4, 5];
-    const k = f.local(I32);
     const j = f.local(I32);
     const e = f.local(I32);
     const events = f.local(I32);
     const p = f.local(I32);
     const x = f.local(I32);
     const addr = f.local(I32);
-    const a = f.local(I32);
-    const b = f.local(I32);
     const sink = f.local(I32);
-    const q = f.local(I32);
-    const kEnd = f.local(I32);
-    f.block(() => {
-      f.loop(() => {
-        f.get(k).get(count).geU().brIf(1);
-        // kEnd = min(k + PREFETCH_ROWS, count); first touch every cache line of rows k..kEnd (independent loads,
-        // so their misses overlap), then deliver them from cache.
-        f.get(k).i32(PREFETCH_ROWS).add().tee(kEnd).get(count).get(kEnd).get(count).ltU().select().set(kEnd);
-        f.get(k).set(q);
-        f.block(() => {
-          f.loop(() => {
-            f.get(q).get(kEnd).geU().brIf(1);
-            f.get(rowStart).get(list).get(q).i32(2).shl().add().load32().i32(2).shl().add().set(p);
-            f.get(p).load32().i32(2).shl().get(packed).add().i32(~63).and().set(a);
-            f.get(p).load32(4).i32(2).shl().get(packed).add().set(b);
-            f.block(() => {
-              f.loop(() => {
-                f.get(a).get(b).geU().brIf(1);
-                f.get(sink).get(a).load32().add().set(sink);
-                f.get(a).i32(64).add().set(a);
-                f.br(0);
-              });
-            });
-            f.get(q).i32(1).add().set(q);
-            f.br(0);
-          });
+    forRowsInBatches(f, rowStart, list, count, [[packed, 2]], sink, (k) => {
+      f.get(rowStart).get(list).get(k).i32(2).shl().add().load32().i32(2).shl().add().set(p);
+      f.get(p).load32().set(j);
+      f.get(p).load32(4).set(e);
+      f.get(events).get(e).add().get(j).sub().set(events);
+      // Byte addresses of the row's words.
+      f.get(j).i32(2).shl().get(packed).add().set(j);
+      f.get(e).i32(2).shl().get(packed).add().set(e);
+      f.block(() => {
+        f.loop(() => {
+          f.get(j).get(e).geU().brIf(1);
+          f.get(j).load32().set(x);
+          // ring + 4·(x >> 9)  ==  ring + ((x >> 7) & ~3)
+          f.get(ring).get(x).i32(PACK_WEIGHT_BITS - 2).shrU().i32(~3).and().add().tee(addr);
+          f.get(addr).load32();
+          f.get(x).i32(PACK_WEIGHT_MASK).and().i32(PACK_WEIGHT_BIAS).sub().get(shift).shl();
+          f.add().store32();
+          f.get(j).i32(4).add().set(j);
+          f.br(0);
         });
-        f.block(() => {
-          f.loop(() => {
-            f.get(k).get(kEnd).geU().brIf(1);
-            f.get(rowStart).get(list).get(k).i32(2).shl().add().load32().i32(2).shl().add().set(p);
-            f.get(p).load32().set(j);
-            f.get(p).load32(4).set(e);
-            f.get(events).get(e).add().get(j).sub().set(events);
-            // Byte addresses of the row's words.
-            f.get(j).i32(2).shl().get(packed).add().set(j);
-            f.get(e).i32(2).shl().get(packed).add().set(e);
-            f.block(() => {
-              f.loop(() => {
-                f.get(j).get(e).geU().brIf(1);
-                f.get(j).load32().set(x);
-                // ring + 4·(x >> 9)  ==  ring + ((x >> 7) & ~3)
-                f.get(ring).get(x).i32(PACK_WEIGHT_BITS - 2).shrU().i32(~3).and().add().tee(addr);
-                f.get(addr).load32();
-                f.get(x).i32(PACK_WEIGHT_MASK).and().i32(PACK_WEIGHT_BIAS).sub().get(shift).shl();
-                f.add().store32();
-                f.get(j).i32(4).add().set(j);
-                f.br(0);
-              });
-            });
-            f.get(k).i32(1).add().set(k);
-            f.br(0);
-          });
-        });
-        f.br(0);
       });
     });
-    // The touched words go to the scratch word at byte 4, so the touching loads are not dead code.
     f.i32(SCRATCH).get(sink).store32();
     f.get(events);
   });
@@ -269,6 +282,7 @@ export function buildKernelModule(pages: number): Uint8Array {
   m.func('deliverShift', i32s(11), [I32], (f) => {
     const [rowStart, cellOf, w, list, count, sum, touched, cells, cellRing, ring, shift] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
     const k = f.local(I32);
+    const sink = f.local(I32);
     const j = f.local(I32);
     const e = f.local(I32);
     const events = f.local(I32);
@@ -278,33 +292,29 @@ export function buildKernelModule(pages: number): Uint8Array {
     const n = f.local(I32);
     const g = f.local(I32);
     const addr = f.local(I32);
-    f.block(() => {
-      f.loop(() => {
-        f.get(k).get(count).geU().brIf(1);
-        f.get(rowStart).get(list).get(k).i32(2).shl().add().load32().i32(2).shl().add().set(p);
-        f.get(p).load32().set(j);
-        f.get(p).load32(4).set(e);
-        f.get(events).get(e).add().get(j).sub().set(events);
-        f.block(() => {
-          f.loop(() => {
-            f.get(j).get(e).geU().brIf(1);
-            f.get(cellOf).get(j).i32(2).shl().add().load32().set(cell);
-            f.get(sum).get(cell).i32(2).shl().add().tee(addr).load32().set(before);
-            // A cell is listed when its sum leaves 0 (while the list has room).
-            f.get(before).eqz().get(n).get(cells).ltU().and();
-            f.ifThen(() => {
-              f.get(touched).get(n).i32(2).shl().add().get(cell).store32();
-              f.get(n).i32(1).add().set(n);
-            });
-            f.get(addr).get(before).get(w).get(j).i32(1).shl().add().load16s().add().store32();
-            f.get(j).i32(1).add().set(j);
-            f.br(0);
+    forRowsInBatches(f, rowStart, list, count, [[cellOf, 2], [w, 1]], sink, (at) => {
+      f.get(rowStart).get(list).get(at).i32(2).shl().add().load32().i32(2).shl().add().set(p);
+      f.get(p).load32().set(j);
+      f.get(p).load32(4).set(e);
+      f.get(events).get(e).add().get(j).sub().set(events);
+      f.block(() => {
+        f.loop(() => {
+          f.get(j).get(e).geU().brIf(1);
+          f.get(cellOf).get(j).i32(2).shl().add().load32().set(cell);
+          f.get(sum).get(cell).i32(2).shl().add().tee(addr).load32().set(before);
+          // A cell is listed when its sum leaves 0 (while the list has room).
+          f.get(before).eqz().get(n).get(cells).ltU().and();
+          f.ifThen(() => {
+            f.get(touched).get(n).i32(2).shl().add().get(cell).store32();
+            f.get(n).i32(1).add().set(n);
           });
+          f.get(addr).get(before).get(w).get(j).i32(1).shl().add().load16s().add().store32();
+          f.get(j).i32(1).add().set(j);
+          f.br(0);
         });
-        f.get(k).i32(1).add().set(k);
-        f.br(0);
       });
     });
+    f.i32(SCRATCH).get(sink).store32();
     // Fold: ring[cellRing[cell]] += sum[cell] >> shift for each nonzero listed cell (every cell if the list is full).
     const fold = () => {
       f.get(sum).get(cell).i32(2).shl().add().load32().tee(g);
