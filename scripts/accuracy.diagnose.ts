@@ -26,14 +26,14 @@ for (const dir of process.argv.slice(2)) {
     for (let s = 0; s < test.n; s++) {
       const f = inferReference(shape, rep.weights.W1, rep.weights.W2, test.x.subarray(s * shape.nIn, (s + 1) * shape.nIn));
       const y = test.labels[s]!;
-      count[y]++;
+      count[y]!++;
       let best = 0;
       for (let k = 0; k < shape.nOut; k++) {
-        if (f.o[k]) fires[k]++;
-        if (f.a2[k]! > 0) positive[k]++;
+        if (f.o[k]) fires[k]!++;
+        if (f.a2[k]! > 0) positive[k]!++;
         if (f.o[k]! > f.o[best]!) best = k;
       }
-      if (best === y) correct[y]++;
+      if (best === y) correct[y]!++;
     }
     const dead = fires.map((v, k) => (v === 0 ? k : -1)).filter((k) => k >= 0);
     console.log(
