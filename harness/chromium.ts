@@ -58,7 +58,9 @@ function killBrowser(browser: Browser | undefined): void {
  */
 export async function withChromium<T>(options: ChromiumOptions, work: (page: Page, browser: Browser) => Promise<T>): Promise<T> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install it with 'apt-get install chromium' (or run scripts/install.sh), or set SYNFIRE_CHROMIUM`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM_PATH}: install it with 'apt-get install chromium' (or run scripts/install.sh), or set SYNFIRE_CHROMIUM`,
+    );
   }
   const profile = mkdtempSync(join(tmpdir(), 'synfire-chromium-'));
   let browser: Browser | undefined;

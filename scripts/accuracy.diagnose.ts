@@ -38,10 +38,18 @@ for (const dir of process.argv.slice(2)) {
     const dead = fires.map((v, k) => (v === 0 ? k : -1)).filter((k) => k >= 0);
     console.log(
       `replica ${rep.replica} (seed ${rep.seed}): dead classes [${dead.join(', ')}]; per class fires% / a2>0% / acc%: ` +
-        fires.map((v, k) => `${k}:${((100 * v) / test.n).toFixed(1)}/${((100 * positive[k]!) / test.n).toFixed(1)}/${((100 * correct[k]!) / count[k]!).toFixed(0)}`).join(' '),
+        fires
+          .map(
+            (v, k) =>
+              `${k}:${((100 * v) / test.n).toFixed(1)}/${((100 * positive[k]!) / test.n).toFixed(1)}/${((100 * correct[k]!) / count[k]!).toFixed(0)}`,
+          )
+          .join(' '),
     );
   }
-  const rows = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { replica: number; epoch: number; acc_spikes: number; acc_membrane: number });
+  const rows = readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { replica: number; epoch: number; acc_spikes: number; acc_membrane: number });
   const maxEpoch = Math.max(...rows.map((r) => r.epoch));
   for (const r of [...new Set(rows.map((x) => x.replica))]) {
     const seq = rows.filter((x) => x.replica === r && x.epoch > maxEpoch - 20).sort((a, b) => a.epoch - b.epoch);

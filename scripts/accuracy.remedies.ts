@@ -93,7 +93,20 @@ const only = values.only?.split(',');
 const chosen = CONFIGS.filter((c) => !only || only.includes(c.name));
 const commands: string[] = [];
 for (const c of chosen) {
-  const args = ['bin/synfire.mjs', 'train', '--dataset', c.dataset, '--epochs', values.epochs!, '--replicas', values.replicas!, '--seed', c.seed ?? values.seed!, '--backend', 'cpu'];
+  const args = [
+    'bin/synfire.mjs',
+    'train',
+    '--dataset',
+    c.dataset,
+    '--epochs',
+    values.epochs!,
+    '--replicas',
+    values.replicas!,
+    '--seed',
+    c.seed ?? values.seed!,
+    '--backend',
+    'cpu',
+  ];
   for (const r of c.remedies) args.push('--remedy', r);
   args.push('--out', join(values.out!, c.name), '--resume');
   commands.push(`node ${args.join(' ')}`);
@@ -110,12 +123,17 @@ const pct = (xs: number[]) => {
   const { mean, sd } = meanSd(xs);
   return `${(100 * mean).toFixed(2)} ± ${(100 * sd).toFixed(2)}`;
 };
-console.log('\n| configuration | dataset | remedies | epochs | seeds | acc. spikes (%) | acc. membrane (%) | silent (%) | half-epoch swing, spikes (pts) | train samples/s per replica |');
+console.log(
+  '\n| configuration | dataset | remedies | epochs | seeds | acc. spikes (%) | acc. membrane (%) | silent (%) | half-epoch swing, spikes (pts) | train samples/s per replica |',
+);
 console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const c of chosen) {
   const file = join(values.out!, c.name, 'metrics.jsonl');
   if (!existsSync(file)) continue;
-  const rows = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Row);
+  const rows = readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Row);
   const last = Math.max(...rows.map((r) => r.samples));
   const final = rows.filter((r) => r.samples === last);
   const lastEpoch = final[0]!.epoch;
@@ -124,7 +142,9 @@ for (const c of chosen) {
     const seq = rows.filter((r) => r.replica === rep && r.epoch > lastEpoch - 10).sort((a, b) => a.epoch - b.epoch);
     for (let i = 1; i < seq.length; i++) swings.push(Math.abs(seq[i]!.acc_spikes - seq[i - 1]!.acc_spikes));
   }
-  let samples = 0, seconds = 0, prev = 0;
+  let samples = 0,
+    seconds = 0,
+    prev = 0;
   for (const r of rows.filter((x) => x.replica === 0).sort((a, b) => a.samples - b.samples)) {
     if (r.train_samples_per_s) {
       samples += r.samples - prev;

@@ -42,7 +42,25 @@ const configs = values.datasets!.split(',').flatMap((d) => values.semantics!.spl
 const commands: string[] = [];
 for (const { dataset, semantics } of configs) {
   const dir = join(values.out!, `${dataset}-${semantics}`);
-  const args = ['bin/synfire.mjs', 'train', '--dataset', dataset, '--semantics', semantics, '--epochs', values.epochs!, '--replicas', values.replicas!, '--seed', values.seed!, '--backend', values.backend!, '--out', dir, '--resume'];
+  const args = [
+    'bin/synfire.mjs',
+    'train',
+    '--dataset',
+    dataset,
+    '--semantics',
+    semantics,
+    '--epochs',
+    values.epochs!,
+    '--replicas',
+    values.replicas!,
+    '--seed',
+    values.seed!,
+    '--backend',
+    values.backend!,
+    '--out',
+    dir,
+    '--resume',
+  ];
   commands.push(`node ${args.join(' ')}`);
   if (values['table-only']) continue;
   console.error(`\n== ${dataset}, ${semantics} semantics: node ${args.join(' ')}`);
@@ -59,12 +77,17 @@ const pct = (xs: number[]) => {
   const { mean, sd } = meanSd(xs);
   return `${(100 * mean).toFixed(2)} ± ${(100 * sd).toFixed(2)}`;
 };
-console.log(`\n| dataset | semantics | epochs | replicas | acc. spikes (%) | acc. membrane (%) | exact (%) | MSE | best spikes (epoch) | train samples/s per replica |`);
+console.log(
+  `\n| dataset | semantics | epochs | replicas | acc. spikes (%) | acc. membrane (%) | exact (%) | MSE | best spikes (epoch) | train samples/s per replica |`,
+);
 console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const { dataset, semantics } of configs) {
   const file = join(values.out!, `${dataset}-${semantics}`, 'metrics.jsonl');
   if (!existsSync(file)) continue;
-  const rows = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Row);
+  const rows = readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Row);
   const last = Math.max(...rows.map((r) => r.samples));
   const final = rows.filter((r) => r.samples === last);
   const byEval = new Map<number, Row[]>();

@@ -23,7 +23,9 @@ const DEFAULT_TOLERANCE = 0.35;
 function readBaseline(file: string): Baseline {
   const value = JSON.parse(readFileSync(file, 'utf8')) as Baseline;
   if (value.schema !== 1 || !Array.isArray(value.checks) || !Array.isArray(value.suite) || typeof value.tolerance !== 'number') {
-    throw new Error(`${file}: not a synfire baseline (schema 1 with tolerance, suite and checks); regenerate it with 'npm run bench:check -- --update'`);
+    throw new Error(
+      `${file}: not a synfire baseline (schema 1 with tolerance, suite and checks); regenerate it with 'npm run bench:check -- --update'`,
+    );
   }
   return value;
 }
@@ -52,9 +54,11 @@ function warnIfBusy(loads: number[]): void {
   const cores = cpus().length;
   const peak = Math.max(...loads);
   if (peak > cores * 1.25) {
-    console.error(`bench:check: WARNING: the machine was busy (1-minute load up to ${peak.toFixed(1)} on ${cores} cores). ` +
-      'The software adapter runs many threads and suffers more from competing processes than the CPU path, so the ' +
-      'webgpu/cpu ratios are unreliable; rerun on an otherwise idle machine before trusting a failure (or a new baseline).');
+    console.error(
+      `bench:check: WARNING: the machine was busy (1-minute load up to ${peak.toFixed(1)} on ${cores} cores). ` +
+        'The software adapter runs many threads and suffers more from competing processes than the CPU path, so the ' +
+        'webgpu/cpu ratios are unreliable; rerun on an otherwise idle machine before trusting a failure (or a new baseline).',
+    );
   }
 }
 
@@ -74,7 +78,9 @@ async function main(argv: string[]): Promise<number> {
     },
   });
   if (values.help) {
-    console.log('usage: npm run bench:check -- [--baseline FILE] [--results FILE]... [--repeat N] [--browser] [--tolerance X] [--allow-missing] [--json FILE] [--update]');
+    console.log(
+      'usage: npm run bench:check -- [--baseline FILE] [--results FILE]... [--repeat N] [--browser] [--tolerance X] [--allow-missing] [--json FILE] [--update]',
+    );
     return 0;
   }
   let tolerance: number | undefined;
@@ -130,8 +136,10 @@ async function main(argv: string[]): Promise<number> {
   // Ratios differ between Node's Dawn and Chromium's adapter, so each environment needs its own baseline.
   const envs = [...new Set(results.map((r) => r.environment))];
   if (envs.some((e) => e !== baseline!.recorded.environment)) {
-    throw new Error(`${values.baseline} was recorded in ${baseline!.recorded.environment}, these results come from ${envs.join(' and ')}; ` +
-      `record a baseline there first (e.g. npm run bench:check -- --browser --baseline bench/baseline-browser.json --update)`);
+    throw new Error(
+      `${values.baseline} was recorded in ${baseline!.recorded.environment}, these results come from ${envs.join(' and ')}; ` +
+        `record a baseline there first (e.g. npm run bench:check -- --browser --baseline bench/baseline-browser.json --update)`,
+    );
   }
   const comparison = compareWithBaseline(baseline!, results, { tolerance, allowMissing: values['allow-missing'] });
   console.log(formatComparison(comparison));

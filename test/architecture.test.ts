@@ -58,7 +58,10 @@ describe('src/ folder layering', () => {
 
   it('every top-level folder has a layer', () => {
     const folders = readdirSync(SRC).filter((f) => statSync(join(SRC, f)).isDirectory());
-    expect(folders.filter((f) => !(f in LAYERS)), 'add new folders to LAYERS in test/architecture.test.ts').toEqual([]);
+    expect(
+      folders.filter((f) => !(f in LAYERS)),
+      'add new folders to LAYERS in test/architecture.test.ts',
+    ).toEqual([]);
   });
 
   it('no module imports a folder above its own, or an entry point', () => {
@@ -73,14 +76,16 @@ describe('src/ folder layering', () => {
         if (to === '') {
           const name = relative(SRC, target);
           if (ENTRY_POINTS.has(name) && !ENTRY_POINTS.has(relative(SRC, file))) violations.push(`${where}: an entry point`);
-          else if (!ENTRY_POINTS.has(name) && !ROOT_UTILITIES.has(name) && from !== '') violations.push(`${where}: a root module that is not a shared utility`);
+          else if (!ENTRY_POINTS.has(name) && !ROOT_UTILITIES.has(name) && from !== '')
+            violations.push(`${where}: a root module that is not a shared utility`);
           continue;
         }
         if (from === '' || from === to) continue;
         const a = LAYERS[from];
         const b = LAYERS[to];
         if (a === undefined || b === undefined) continue; // reported by the test above
-        if (b >= a && !KNOWN_EXCEPTIONS.has(`${relative(SRC, file)} -> ${spec}`)) violations.push(`${where}: ${to}/ (layer ${b}) is not below ${from}/ (layer ${a})`);
+        if (b >= a && !KNOWN_EXCEPTIONS.has(`${relative(SRC, file)} -> ${spec}`))
+          violations.push(`${where}: ${to}/ (layer ${b}) is not below ${from}/ (layer ${a})`);
       }
     }
     expect(violations).toEqual([]);
@@ -94,7 +99,8 @@ describe('src/ folder layering', () => {
     for (const file of files) {
       const name = relative(SRC, file);
       if (topFolder(file) !== 'nbp' || allowed.has(name)) continue;
-      for (const m of readFileSync(file, 'utf8').matchAll(/(?:\bfrom\s*|\bimport\s+)['"](node:[^'"]+)['"]/g)) offenders.push(`${name} imports ${m[1]}`);
+      for (const m of readFileSync(file, 'utf8').matchAll(/(?:\bfrom\s*|\bimport\s+)['"](node:[^'"]+)['"]/g))
+        offenders.push(`${name} imports ${m[1]}`);
     }
     expect(offenders).toEqual([]);
   });

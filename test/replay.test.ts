@@ -10,7 +10,9 @@ import { compareResults, describeMismatch, parseResultFile, parseTrace, readTrac
 import { TINY } from './trace/fixtures.ts';
 
 import { TRACES_DIR as DIR } from './paths.ts';
-const FILES = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
+const FILES = readdirSync(DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 /** Runs the replay command in-process and captures what it prints. */
 async function replay(argv: string[]): Promise<{ code: number; lines: string[]; summary: string[] }> {

@@ -21,7 +21,9 @@ declare global {
 }
 
 const status = document.getElementById('status')!;
-const configPromise: Promise<PageConfig> = fetch('/config.json').then((r) => r.json() as Promise<PageConfig>).catch(() => ({ version: 'unknown', commit: null }));
+const configPromise: Promise<PageConfig> = fetch('/config.json')
+  .then((r) => r.json() as Promise<PageConfig>)
+  .catch(() => ({ version: 'unknown', commit: null }));
 
 async function synfireBench(entries: SuiteEntry[]): Promise<BenchResult[]> {
   const config = await configPromise;

@@ -96,13 +96,15 @@ async function start(partial: Partial<LiveOptions> = {}): Promise<MetricsRow[]> 
   const rows: MetricsRow[] = (window.synfireLive.rows = []);
   document.body.dataset.state = 'running';
   document.body.dataset.evaluations = '0';
-  ($<HTMLButtonElement>('start')).disabled = true;
-  ($<HTMLButtonElement>('stop')).disabled = false;
+  $<HTMLButtonElement>('start').disabled = true;
+  $<HTMLButtonElement>('stop').disabled = false;
   let trainer: FusedTrainer | undefined;
   try {
     status.textContent = `loading ${o.dataset}…`;
     const base = `/data/${o.dataset}/`;
-    const [train, test] = await Promise.all([fetchDataset(o.dataset, 'train', base), fetchDataset(o.dataset, 'test', base)]).then(([a, b]) => [head(a, o.train), head(b, o.test)] as const);
+    const [train, test] = await Promise.all([fetchDataset(o.dataset, 'train', base), fetchDataset(o.dataset, 'test', base)]).then(
+      ([a, b]) => [head(a, o.train), head(b, o.test)] as const,
+    );
     const shape: NbpShape = { nIn: train.nIn, nHid: 400, nOut: 10 };
     if (o.sample >= train.n) throw new Error(`raster sample ${o.sample} is outside the ${train.n} training samples`);
     trainer = await createTrainer(o, shape, train);
@@ -120,13 +122,18 @@ async function start(partial: Partial<LiveOptions> = {}): Promise<MetricsRow[]> 
         const metrics = await trainer.evaluate(test);
         metrics.forEach((m, replica) => rows.push({ replica, epoch: epoch + (h + 1) / 2, samples, ...m, train_samples_per_s: rate }));
         draw(rows);
-        status.textContent = `${trainer.backend}: ${samples} samples per replica, ${fmtNum(rate)} samples/s per replica; ` +
+        status.textContent =
+          `${trainer.backend}: ${samples} samples per replica, ${fmtNum(rate)} samples/s per replica; ` +
           `acc (spikes) ${metrics.map((m) => (m.acc_spikes * 100).toFixed(1) + ' %').join(', ')}`;
         const raster = await recordRaster({ shape, weights: await trainer.getWeights(0), data: train, sample: o.sample, backend: 'cpu' });
         const spec = parseRaster(raster);
-        drawRaster($<HTMLCanvasElement>('live-raster'), { ...spec, title: `Circuit raster, training sample ${o.sample} (label ${raster.label}), replica 0 after ${samples} samples` });
+        drawRaster($<HTMLCanvasElement>('live-raster'), {
+          ...spec,
+          title: `Circuit raster, training sample ${o.sample} (label ${raster.label}), replica 0 after ${samples} samples`,
+        });
         const e = estimateTrainingSample(shape, [{ label: raster.label, populations: raster.populations }]);
-        $('energy').textContent = `This sample on Loihi (estimate from synfire's event counts, docs/energy.md): ${fmtNum(e.energyJ.total[0] * 1e3)}–${fmtNum(e.energyJ.total[1] * 1e3)} mJ, ` +
+        $('energy').textContent =
+          `This sample on Loihi (estimate from synfire's event counts, docs/energy.md): ${fmtNum(e.energyJ.total[0] * 1e3)}–${fmtNum(e.energyJ.total[1] * 1e3)} mJ, ` +
           `${fmtNum(e.timeS.withOverhead[0] * 1e3)}–${fmtNum(e.timeS.withOverhead[1] * 1e3)} ms; the paper measured 0.59 mJ and 1.5 ms.`;
         document.body.dataset.evaluations = String(rows.length / o.replicas);
       }
@@ -140,8 +147,8 @@ async function start(partial: Partial<LiveOptions> = {}): Promise<MetricsRow[]> 
     throw err;
   } finally {
     trainer?.dispose();
-    ($<HTMLButtonElement>('start')).disabled = false;
-    ($<HTMLButtonElement>('stop')).disabled = true;
+    $<HTMLButtonElement>('start').disabled = false;
+    $<HTMLButtonElement>('stop').disabled = true;
   }
 }
 

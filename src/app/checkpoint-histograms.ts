@@ -11,5 +11,8 @@ export async function checkpointHistograms(dir: string): Promise<{ histograms: W
     histograms.push(weightHistogram('W1', r.replica, r.weights.W1));
     histograms.push(weightHistogram('W2', r.replica, r.weights.W2));
   }
-  return { histograms, notes: [`Weights from checkpoint.json after ${ckpt.progress.samples} training samples (epoch ${ckpt.progress.epoch}, saved ${ckpt.savedAt}).`] };
+  return {
+    histograms,
+    notes: [`Weights from checkpoint.json after ${ckpt.progress.samples} training samples (epoch ${ckpt.progress.epoch}, saved ${ckpt.savedAt}).`],
+  };
 }

@@ -61,7 +61,9 @@ export function progressSink(stream: NodeJS.WriteStream = process.stderr, everyS
       last = now;
       const elapsed = (now - t0) / 1000;
       const eta = done > done0 ? ((total - done) * elapsed) / (done - done0) : NaN;
-      stream.write(`progress: ${done}/${total} samples per replica, ${Math.round(rate)} samples/s, epoch ${epoch.toFixed(2)}, ETA ${Number.isFinite(eta) ? `${Math.round(eta)} s` : '-'}\n`);
+      stream.write(
+        `progress: ${done}/${total} samples per replica, ${Math.round(rate)} samples/s, epoch ${epoch.toFixed(2)}, ETA ${Number.isFinite(eta) ? `${Math.round(eta)} s` : '-'}\n`,
+      );
     },
     log(line) {
       stream.write(line + '\n');

@@ -68,12 +68,25 @@ function label(selector: ResultSelector): string {
 }
 
 /** Pairs results by each rule and counter, giving the checks (with baseline values) of a new baseline file. */
-export function deriveChecks(results: readonly BenchResult[], ratios: readonly RatioRule[], counters: readonly CounterRule[], cross: readonly CrossRatioRule[] = []): BaselineCheck[] {
+export function deriveChecks(
+  results: readonly BenchResult[],
+  ratios: readonly RatioRule[],
+  counters: readonly CounterRule[],
+  cross: readonly CrossRatioRule[] = [],
+): BaselineCheck[] {
   const checks: BaselineCheck[] = [];
   for (const rule of cross) {
     for (const backend of ['cpu', 'webgpu'] as const) {
-      const numerator: ResultSelector = { benchmark: rule.numerator.benchmark, backend, ...(rule.numerator.extra ? { extra: rule.numerator.extra } : {}) };
-      const denominator: ResultSelector = { benchmark: rule.denominator.benchmark, backend, ...(rule.denominator.extra ? { extra: rule.denominator.extra } : {}) };
+      const numerator: ResultSelector = {
+        benchmark: rule.numerator.benchmark,
+        backend,
+        ...(rule.numerator.extra ? { extra: rule.numerator.extra } : {}),
+      };
+      const denominator: ResultSelector = {
+        benchmark: rule.denominator.benchmark,
+        backend,
+        ...(rule.denominator.extra ? { extra: rule.denominator.extra } : {}),
+      };
       const tops = results.filter((r) => matches(r, numerator));
       const bottoms = results.filter((r) => matches(r, denominator));
       if (tops.length !== 1 || bottoms.length !== 1) continue;
@@ -127,7 +140,13 @@ export function deriveChecks(results: readonly BenchResult[], ratios: readonly R
       const value = metricOf(r, rule.metric);
       if (value === undefined) continue;
       const result = selectorFor(r, rule.extraKeys);
-      const check: BaselineCheck = { kind: 'counter', id: `${describeSelector(result)}: ${rule.metric}`, metric: rule.metric, result, baseline: value };
+      const check: BaselineCheck = {
+        kind: 'counter',
+        id: `${describeSelector(result)}: ${rule.metric}`,
+        metric: rule.metric,
+        result,
+        baseline: value,
+      };
       if (rule.tolerance !== undefined) check.tolerance = rule.tolerance;
       checks.push(check);
     }

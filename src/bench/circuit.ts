@@ -45,10 +45,11 @@ export function syntheticData(n: number, seed = 1): EncodedDataset {
 function benchWeights(seed: number): NbpWeights {
   const rnd = uniformStream(seed);
   const normal = () => Math.sqrt(-2 * Math.log(rnd() + 1e-12)) * Math.cos(2 * Math.PI * rnd());
-  const init = (n: number, std: number) => Int32Array.from({ length: n }, () => {
-    const w = Math.max(-240, Math.min(240, normal() * std));
-    return Math.sign(w) * Math.floor(Math.abs(w) / 2) * 2;
-  });
+  const init = (n: number, std: number) =>
+    Int32Array.from({ length: n }, () => {
+      const w = Math.max(-240, Math.min(240, normal() * std));
+      return Math.sign(w) * Math.floor(Math.abs(w) / 2) * 2;
+    });
   return weightsFrom(init(SHAPE.nIn * SHAPE.nHid, 51), init(SHAPE.nHid * SHAPE.nOut, 72));
 }
 
@@ -99,8 +100,8 @@ export async function benchCircuit(env: BenchEnv, options: CircuitBenchOptions =
       { shape: SHAPE, semantics: 'loihi', train: data, initial, samplesPerRun: perRun },
       ctx ? { backend, ctx } : backend,
     );
-    const orderOf = (from: number, n: number) => Array.from({ length: replicas }, (_, r) =>
-      Uint32Array.from({ length: n }, (_, i) => (from + i + r * (samples + warm)) % data.n));
+    const orderOf = (from: number, n: number) =>
+      Array.from({ length: replicas }, (_, r) => Uint32Array.from({ length: n }, (_, i) => (from + i + r * (samples + warm)) % data.n));
     try {
       // The warm-up compiles pipelines and runs the kick-start; it is not timed.
       await trainer.train(orderOf(0, warm));

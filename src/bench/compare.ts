@@ -104,9 +104,7 @@ export interface Comparison {
 
 /** Reads a metric of a result; undefined when absent, null or not a finite number. */
 export function metricOf(result: BenchResult, metric: MetricName): number | undefined {
-  const value = metric.startsWith('extra.')
-    ? result.extra?.[metric.slice('extra.'.length)]
-    : (result as unknown as Record<string, unknown>)[metric];
+  const value = metric.startsWith('extra.') ? result.extra?.[metric.slice('extra.'.length)] : (result as unknown as Record<string, unknown>)[metric];
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
@@ -144,7 +142,11 @@ const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 const num = (x: number) => Number(x.toPrecision(4)).toString();
 
 /** Runs one check against the results of a run. */
-export function evaluateCheck(check: BaselineCheck, results: readonly BenchResult[], defaults: { tolerance: number; counterTolerance: number }): CheckOutcome {
+export function evaluateCheck(
+  check: BaselineCheck,
+  results: readonly BenchResult[],
+  defaults: { tolerance: number; counterTolerance: number },
+): CheckOutcome {
   const tolerance = check.tolerance ?? (check.kind === 'ratio' ? defaults.tolerance : defaults.counterTolerance);
   let current: number | string;
   if (check.kind === 'ratio') {
@@ -164,11 +166,14 @@ export function evaluateCheck(check: BaselineCheck, results: readonly BenchResul
   const eps = 1e-9;
   if (check.kind === 'ratio') {
     if (change < 1 - tolerance - eps) return { ...base, status: 'regressed', current, change, message: `fell by ${pct(1 - change)} (${range})` };
-    if (change > 1 / (1 - tolerance) + eps) return { ...base, status: 'improved', current, change, message: `rose by ${pct(change - 1)} (${range}); consider updating the baseline` };
+    if (change > 1 / (1 - tolerance) + eps)
+      return { ...base, status: 'improved', current, change, message: `rose by ${pct(change - 1)} (${range}); consider updating the baseline` };
     return { ...base, status: 'ok', current, change, message: `${change >= 1 ? '+' : '-'}${pct(Math.abs(change - 1))} (${range})` };
   }
-  if (change > 1 + tolerance + eps) return { ...base, status: 'regressed', current, change, message: `rose by ${pct(change - 1)} (${range}); lower is better` };
-  if (change < 1 - tolerance - eps) return { ...base, status: 'improved', current, change, message: `fell by ${pct(1 - change)} (${range}); consider updating the baseline` };
+  if (change > 1 + tolerance + eps)
+    return { ...base, status: 'regressed', current, change, message: `rose by ${pct(change - 1)} (${range}); lower is better` };
+  if (change < 1 - tolerance - eps)
+    return { ...base, status: 'improved', current, change, message: `fell by ${pct(1 - change)} (${range}); consider updating the baseline` };
   return { ...base, status: 'ok', current, change, message: `${change >= 1 ? '+' : '-'}${pct(Math.abs(change - 1))} (${range})` };
 }
 
@@ -180,7 +185,8 @@ export function compareWithBaseline(
 ): Comparison {
   const defaults = { tolerance: options.tolerance ?? baseline.tolerance, counterTolerance: baseline.counterTolerance };
   const outcomes = baseline.checks.map((check) =>
-    evaluateCheck(options.tolerance !== undefined && check.kind === 'ratio' ? { ...check, tolerance: options.tolerance } : check, results, defaults));
+    evaluateCheck(options.tolerance !== undefined && check.kind === 'ratio' ? { ...check, tolerance: options.tolerance } : check, results, defaults),
+  );
   const regressions = outcomes.filter((o) => o.status === 'regressed');
   const missing = outcomes.filter((o) => o.status === 'missing');
   return { outcomes, regressions, missing, passed: regressions.length === 0 && (options.allowMissing || missing.length === 0) };
@@ -216,13 +222,15 @@ function primaryThroughput(r: BenchResult): number {
  */
 export function bestOf(runs: ReadonlyArray<readonly BenchResult[]>): BenchResult[] {
   if (!runs.length) return [];
-  const key = (r: BenchResult) => `${r.benchmark}|${r.backend}|${r.environment}|${JSON.stringify(r.sizes)}|${typeof r.extra?.phase === 'string' ? r.extra.phase : ''}`;
+  const key = (r: BenchResult) =>
+    `${r.benchmark}|${r.backend}|${r.environment}|${JSON.stringify(r.sizes)}|${typeof r.extra?.phase === 'string' ? r.extra.phase : ''}`;
   const first = runs[0]!;
   return first.map((r, i) => {
     let best = r;
     for (const run of runs.slice(1)) {
       const other = run[i];
-      if (!other || key(other) !== key(r)) throw new Error(`bestOf: repetitions differ at result ${i} (${key(r)} vs ${other ? key(other) : 'nothing'})`);
+      if (!other || key(other) !== key(r))
+        throw new Error(`bestOf: repetitions differ at result ${i} (${key(r)} vs ${other ? key(other) : 'nothing'})`);
       if (primaryThroughput(other) > primaryThroughput(best)) best = other;
     }
     return best;

@@ -155,13 +155,22 @@ const core: BenchDefinition = {
       const cpu = measured.get('cpu');
       const webgpu = measured.get('webgpu');
       if (cpu && webgpu) {
-        const diff = spikeDifference(cpu.spikes, webgpu.spikes, network.groups.map((g) => g.name));
+        const diff = spikeDifference(
+          cpu.spikes,
+          webgpu.spikes,
+          network.groups.map((g) => g.name),
+        );
         if (diff) throw new Error(`bench core (${neurons} neurons): the backends disagree: ${diff}`);
         webgpu.result.extra!.speedRatio = webgpu.neuronStepsPerS / cpu.neuronStepsPerS;
       }
       const wasm = measured.get('wasm');
       if (cpu && wasm) {
-        const diff = spikeDifference(cpu.spikes, wasm.spikes, network.groups.map((g) => g.name), 'wasm');
+        const diff = spikeDifference(
+          cpu.spikes,
+          wasm.spikes,
+          network.groups.map((g) => g.name),
+          'wasm',
+        );
         if (diff) throw new Error(`bench core (${neurons} neurons): the backends disagree: ${diff}`);
         wasm.result.extra!.speedRatio = wasm.neuronStepsPerS / cpu.neuronStepsPerS;
       }

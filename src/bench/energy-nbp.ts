@@ -7,7 +7,18 @@ import type { NbpShape } from '../nbp/types.ts';
 import { zeroWeights } from '../nbp/algorithm.ts';
 import { buildTrainingCircuit } from '../nbp/circuit/network.ts';
 import { SOURCE_PHASES } from '../nbp/circuit/topology.ts';
-import { countEvents, DAVIES_2018, DEFAULT_MAPPING, energyNetworkFrom, estimateLoihi, type ChipMapping, type EnergyNetwork, type EventCounts, type LoihiCosts, type LoihiEstimate } from './energy.ts';
+import {
+  countEvents,
+  DAVIES_2018,
+  DEFAULT_MAPPING,
+  energyNetworkFrom,
+  estimateLoihi,
+  type ChipMapping,
+  type EnergyNetwork,
+  type EventCounts,
+  type LoihiCosts,
+  type LoihiEstimate,
+} from './energy.ts';
 
 /** The part of a raster the count needs: 12 steps of one sample, spikes per population, the sample's label. */
 export interface SampleRaster {
@@ -49,12 +60,22 @@ export function sampleSpikes(raster: SampleRaster): Record<string, Array<[number
 }
 
 /** Event counts of one training sample. */
-export function countTrainingSample(shape: NbpShape, raster: SampleRaster, costs: LoihiCosts = DAVIES_2018, mapping: ChipMapping = DEFAULT_MAPPING): EventCounts {
+export function countTrainingSample(
+  shape: NbpShape,
+  raster: SampleRaster,
+  costs: LoihiCosts = DAVIES_2018,
+  mapping: ChipMapping = DEFAULT_MAPPING,
+): EventCounts {
   return countEvents(trainingEnergyNetwork(shape), sampleSpikes(raster), TRAINING_STEPS, costs, mapping);
 }
 
 /** The Loihi estimate per training sample, from one or more sample rasters. */
-export function estimateTrainingSample(shape: NbpShape, rasters: readonly SampleRaster[], costs: LoihiCosts = DAVIES_2018, mapping: ChipMapping = DEFAULT_MAPPING): LoihiEstimate {
+export function estimateTrainingSample(
+  shape: NbpShape,
+  rasters: readonly SampleRaster[],
+  costs: LoihiCosts = DAVIES_2018,
+  mapping: ChipMapping = DEFAULT_MAPPING,
+): LoihiEstimate {
   if (!rasters.length) throw new Error('energy: at least one raster is needed');
   const parts = rasters.map((r) => countTrainingSample(shape, r, costs, mapping));
   const total: EventCounts = {

@@ -33,7 +33,8 @@ export interface LoihiCosts {
 /** Davies et al. 2018, Table 2 (0.75 V, pre-silicon; synaptic-op energy is a minimum, its time a maximum). */
 export const DAVIES_2018: LoihiCosts = {
   name: 'Davies 2018 Table 2',
-  source: 'M. Davies et al., "Loihi: A Neuromorphic Manycore Processor with On-Chip Learning", IEEE Micro 38(1):82-99, 2018, Table 2, doi:10.1109/MM.2018.112130359',
+  source:
+    'M. Davies et al., "Loihi: A Neuromorphic Manycore Processor with On-Chip Learning", IEEE Micro 38(1):82-99, 2018, Table 2, doi:10.1109/MM.2018.112130359',
   synOpPj: 23.6,
   synOpNs: 3.5,
   learnPj: 120,
@@ -57,7 +58,8 @@ export const DAVIES_2018: LoihiCosts = {
  */
 export const SANAFE_2025: LoihiCosts = {
   name: 'SANA-FE 2025 (silicon fit)',
-  source: 'J. Boyle et al., "SANA-FE: Simulating Advanced Neuromorphic Architectures for Fast Exploration", IEEE TCAD 2025, doi:10.1109/TCAD.2025.3537971 (github.com/SLAM-Lab/SANA-FE arch/loihi.yaml)',
+  source:
+    'J. Boyle et al., "SANA-FE: Simulating Advanced Neuromorphic Architectures for Fast Exploration", IEEE TCAD 2025, doi:10.1109/TCAD.2025.3537971 (github.com/SLAM-Lab/SANA-FE arch/loihi.yaml)',
   synOpPj: 35.5,
   synOpNs: 3.8,
   learnPj: 120,
@@ -84,7 +86,7 @@ export const PAPER_NBP = {
 
 /** The connectivity the count needs: populations and coordinate lists of synapses. */
 export interface EnergyNetwork {
-  populations: Array<{ name: string; size: number; /** false for spike generators (no compartment). */ compartments: boolean }>;
+  populations: Array<{ name: string; size: number /** false for spike generators (no compartment). */; compartments: boolean }>;
   projections: Array<{ name: string; from: string; to: string; pre: ArrayLike<number>; post: ArrayLike<number>; plastic: boolean }>;
 }
 
@@ -152,7 +154,13 @@ export function energyNetworkFrom(network: Network): EnergyNetwork {
  * Counts events for recorded spikes (`spikes[population]` = [step, index] pairs over `steps` steps). Synaptic ops are
  * charged to the step the spike was emitted, at the core holding the target compartment.
  */
-export function countEvents(net: EnergyNetwork, spikes: Record<string, ReadonlyArray<readonly [number, number]>>, steps: number, costs: LoihiCosts = DAVIES_2018, mapping: ChipMapping = DEFAULT_MAPPING): EventCounts {
+export function countEvents(
+  net: EnergyNetwork,
+  spikes: Record<string, ReadonlyArray<readonly [number, number]>>,
+  steps: number,
+  costs: LoihiCosts = DAVIES_2018,
+  mapping: ChipMapping = DEFAULT_MAPPING,
+): EventCounts {
   const npc = mapping.neuronsPerCore;
   const pops = new Map(net.populations.map((p) => [p.name, p]));
   // Core numbering: each compartment population starts on a fresh core.
@@ -284,7 +292,13 @@ function foldSteps(counts: EventCounts, samples: number): LoihiEstimate['perStep
 }
 
 /** Turns event counts over `samples` samples into a per-sample energy and time estimate. */
-export function estimateLoihi(counts: EventCounts, samples: number, mode: 'train' | 'infer', costs: LoihiCosts = DAVIES_2018, mapping: ChipMapping = DEFAULT_MAPPING): LoihiEstimate {
+export function estimateLoihi(
+  counts: EventCounts,
+  samples: number,
+  mode: 'train' | 'infer',
+  costs: LoihiCosts = DAVIES_2018,
+  mapping: ChipMapping = DEFAULT_MAPPING,
+): LoihiEstimate {
   if (!(samples > 0)) throw new Error(`energy: samples must be positive, got ${samples}`);
   const pj = 1e-12;
   const per = (x: number) => x / samples;

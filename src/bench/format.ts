@@ -12,7 +12,9 @@ export function formatBenchTable(results: readonly BenchResult[]): string {
   const head = ['benchmark', 'sizes', 'backend', 'neuron-steps/s', 'syn-events/s', 'samples/s', 'us/step', 'disp/step', 'submits/step', 'B/syn'];
   const rows = results.map((r) => [
     r.benchmark,
-    Object.entries(r.sizes).map(([k, v]) => `${k}=${v}`).join(' '),
+    Object.entries(r.sizes)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' '),
     r.backend,
     fmt(r.neuronStepsPerS),
     fmt(r.synapticEventsPerS),
@@ -26,6 +28,11 @@ export function formatBenchTable(results: readonly BenchResult[]): string {
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
   const extras = results
     .filter((r) => r.extra && Object.keys(r.extra).length)
-    .map((r) => `  ${r.benchmark} ${r.backend}: ${Object.entries(r.extra!).map(([k, v]) => `${k}=${typeof v === 'number' ? fmt(v) : v}`).join(' ')}`);
+    .map(
+      (r) =>
+        `  ${r.benchmark} ${r.backend}: ${Object.entries(r.extra!)
+          .map(([k, v]) => `${k}=${typeof v === 'number' ? fmt(v) : v}`)
+          .join(' ')}`,
+    );
   return [line(head), ...rows.map(line), ...(extras.length ? ['', ...extras] : [])].join('\n');
 }

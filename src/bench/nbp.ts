@@ -87,7 +87,8 @@ const perCpuS = (samples: number, t: Timing) => (t.cpu && t.cpu > 0 ? samples / 
 
 const definition: BenchDefinition = {
   name: 'nbp',
-  description: 'fused nBP training (first epoch) and batched inference, samples/s per replica and summed, per backend; then the 12-step circuit (-p circuit=off skips it)',
+  description:
+    'fused nBP training (first epoch) and batched inference, samples/s per replica and summed, per backend; then the 12-step circuit (-p circuit=off skips it)',
   async run(options: BenchOptions, env: BenchEnv): Promise<BenchResult[]> {
     const quick = !!options.quick;
     const dataset = (options.params?.dataset ?? 'mnist') as DatasetName;
@@ -124,7 +125,9 @@ const definition: BenchDefinition = {
         trainer = await createWebgpuFusedTrainer({ shape, semantics, train, initial }, ctx);
       }
       try {
-        env.log(`bench nbp: ${backend}, ${replicas} replica(s), training ${n} samples each (${dataset} ${shape.nIn}-${shape.nHid}-${shape.nOut}, ${semantics})`);
+        env.log(
+          `bench nbp: ${backend}, ${replicas} replica(s), training ${n} samples each (${dataset} ${shape.nIn}-${shape.nHid}-${shape.nOut}, ${semantics})`,
+        );
         const epoch0 = orders(0);
         if (backend === 'webgpu') {
           // Untimed warm-up on another epoch's order: the first dispatch compiles on some drivers, the second lets the
@@ -146,7 +149,23 @@ const definition: BenchDefinition = {
           extraTrain.epoch2_samples_per_s_per_replica = train.n / t2.wall;
           extraTrain.epoch2_samples_per_cpu_s = perCpuS(replicas * train.n, t2);
         }
-        const gpuStats = () => (backend === 'webgpu' ? (trainer as unknown as { stats(): { trainSamples: number; trainDispatches: number; trainSubmits: number; evalSamples: number; evalDispatches: number; evalSubmits: number; readbacks: number; compileMs: number } }).stats() : null);
+        const gpuStats = () =>
+          backend === 'webgpu'
+            ? (
+                trainer as unknown as {
+                  stats(): {
+                    trainSamples: number;
+                    trainDispatches: number;
+                    trainSubmits: number;
+                    evalSamples: number;
+                    evalDispatches: number;
+                    evalSubmits: number;
+                    readbacks: number;
+                    compileMs: number;
+                  };
+                }
+              ).stats()
+            : null;
         const afterTrain = gpuStats();
         const trainResult: BenchResult = {
           ...common,
@@ -174,7 +193,11 @@ const definition: BenchDefinition = {
           backend,
           adapter,
           samplesPerS: (replicas * test.n) / inferS,
-          extra: { phase: 'infer', samples_per_s_per_replica: test.n / inferS, samples_per_cpu_s: backend === 'cpu' ? perCpuS(replicas * test.n, inferT) : null },
+          extra: {
+            phase: 'infer',
+            samples_per_s_per_replica: test.n / inferS,
+            samples_per_cpu_s: backend === 'cpu' ? perCpuS(replicas * test.n, inferT) : null,
+          },
         };
         if (st && afterTrain) {
           const evalSamples = st.evalSamples;
@@ -190,7 +213,14 @@ const definition: BenchDefinition = {
     // The neuron-level circuit (issue: circuit speed beside the fused engine); its network is 400-400-10 only.
     if (options.params?.circuit !== 'off' && shape.nIn === 400) {
       const { benchCircuit } = await import('./circuit.ts');
-      results.push(...(await benchCircuit(env, { quick, ...(options.backends ? { backends: options.backends } : {}), ...(options.params ? { params: options.params } : {}), data: train })));
+      results.push(
+        ...(await benchCircuit(env, {
+          quick,
+          ...(options.backends ? { backends: options.backends } : {}),
+          ...(options.params ? { params: options.params } : {}),
+          data: train,
+        })),
+      );
     }
     return results;
   },

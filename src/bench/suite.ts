@@ -27,7 +27,15 @@ export const RATIO_RULES: RatioRule[] = [
   { benchmark: 'core', metric: 'neuronStepsPerS', axis: 'backend', numerator: 'webgpu', denominator: 'cpu' },
   { benchmark: 'core', metric: 'neuronStepsPerS', axis: 'backend', numerator: 'wasm', denominator: 'cpu' },
   // bench nbp trains fewer samples on a software adapter than on the CPU in the same run, so `samples` may differ.
-  { benchmark: 'nbp', metric: 'samplesPerS', axis: 'backend', numerator: 'webgpu', denominator: 'cpu', extraKeys: ['phase'], ignoreSizes: ['samples'] },
+  {
+    benchmark: 'nbp',
+    metric: 'samplesPerS',
+    axis: 'backend',
+    numerator: 'webgpu',
+    denominator: 'cpu',
+    extraKeys: ['phase'],
+    ignoreSizes: ['samples'],
+  },
 ];
 
 /** Ratios between benchmarks of one run (higher is better): the fused trainer over the 12-step circuit, per replica. */

@@ -33,12 +33,15 @@ export function parseIdx(bytes: Uint8Array, file: string): IdxArray {
   const type = bytes[2]!;
   if (type !== 0x08) {
     const name = TYPE_NAMES[type];
-    throw new IdxError(`${file}: IDX element type 0x${type.toString(16).padStart(2, '0')}${name ? ` (${name})` : ' (unknown)'} is not supported; expected 0x08 (unsigned byte)`);
+    throw new IdxError(
+      `${file}: IDX element type 0x${type.toString(16).padStart(2, '0')}${name ? ` (${name})` : ' (unknown)'} is not supported; expected 0x08 (unsigned byte)`,
+    );
   }
   const ndims = bytes[3]!;
   if (ndims < 1 || ndims > 4) throw new IdxError(`${file}: IDX header gives ${ndims} dimensions; expected 1 to 4`);
   const headerLen = 4 + 4 * ndims;
-  if (bytes.length < headerLen) throw new IdxError(`${file}: truncated IDX header (${bytes.length} bytes, need ${headerLen} for ${ndims} dimensions)`);
+  if (bytes.length < headerLen)
+    throw new IdxError(`${file}: truncated IDX header (${bytes.length} bytes, need ${headerLen} for ${ndims} dimensions)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const dims: number[] = [];
   let count = 1;

@@ -15,7 +15,7 @@ export const PIXEL_ON = 129;
 
 /** The authors' rule, computed their way (for tests): round(p/255/255·256, 2) > 0.5. */
 export function authorsPixelOn(p: number): boolean {
-  const value = Math.round(((p / 255) / 255) * 256 * 100) / 100;
+  const value = Math.round((p / 255 / 255) * 256 * 100) / 100;
   return 0.5 < value;
 }
 

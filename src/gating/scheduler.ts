@@ -71,7 +71,9 @@ export class PhaseScheduler {
     if (!Number.isInteger(perRun) || perRun < 1) throw new Error(`runSamples: samplesPerRun must be a positive integer, got ${perRun}`);
     await this.start();
     if ((this.sim.currentStep - this.clock.origin) % this.clock.period !== 0) {
-      throw new Error(`runSamples: the simulation is at step ${this.sim.currentStep}, inside a sample (phase ${this.clock.phaseOf(this.sim.currentStep)})`);
+      throw new Error(
+        `runSamples: the simulation is at step ${this.sim.currentStep}, inside a sample (phase ${this.clock.phaseOf(this.sim.currentStep)})`,
+      );
     }
     const first = this.nextSample;
     const probes = options.probePhases ?? [];

@@ -71,7 +71,9 @@ export function parseLearningRule(text: string): CompiledLearningRule {
       }
       return { factor: ident[0] as LearningFactor };
     }
-    return fail(pos >= text.length ? 'unexpected end (expected an integer, x0, y0 or r1)' : `unexpected '${text[pos]}' (expected an integer, x0, y0 or r1)`);
+    return fail(
+      pos >= text.length ? 'unexpected end (expected an integer, x0, y0 or r1)' : `unexpected '${text[pos]}' (expected an integer, x0, y0 or r1)`,
+    );
   };
 
   const terms: LearningTerm[] = [];

@@ -4,18 +4,7 @@
  * twins use. All values are integers below 2^53 in magnitude, so JavaScript doubles hold them exactly; each
  * function states the range it relies on.
  */
-import {
-  ACTIVATION_SCALE,
-  DECAY_BITS,
-  DECAY_UNITY,
-  DU_OFFSET,
-  STATE_LIMIT,
-  U_WRAP,
-  V_MAX,
-  V_MIN,
-  VTH_SHIFT,
-  POW2,
-} from './constants.ts';
+import { ACTIVATION_SCALE, DECAY_BITS, DECAY_UNITY, DU_OFFSET, STATE_LIMIT, U_WRAP, V_MAX, V_MIN, VTH_SHIFT, POW2 } from './constants.ts';
 
 /**
  * p / 4096 rounded toward zero: `sign(p) * (|p| >> 12)` (loihi-cuba.md "Notation"), for |p| < 2^43.

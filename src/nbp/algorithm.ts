@@ -63,7 +63,12 @@ export function cloneWeights(w: NbpWeights): NbpWeights {
 }
 
 /** Inference: a1 = x·W1, h = [a1 > 512], a2 = h·W2, o = [a2 > 512]. x is one sample (nIn values of 0/1). */
-export function inferReference(shape: NbpShape, W1: Int32Array, W2: Int32Array, x: ArrayLike<number>): { a1: Int32Array; h: Uint8Array; a2: Int32Array; o: Uint8Array } {
+export function inferReference(
+  shape: NbpShape,
+  W1: Int32Array,
+  W2: Int32Array,
+  x: ArrayLike<number>,
+): { a1: Int32Array; h: Uint8Array; a2: Int32Array; o: Uint8Array } {
   const { nIn, nHid, nOut } = shape;
   const a1 = new Int32Array(nHid);
   for (let i = 0; i < nIn; i++) if (x[i]) for (let j = 0; j < nHid; j++) a1[j]! += W1[i * nHid + j]!;
@@ -148,7 +153,13 @@ function forwardWithErrors(shape: NbpShape, w: NbpWeights, x: ArrayLike<number>,
  * saturates at [−256, 254] in each phase, P and M are updated on their own so they may drift under saturation.
  * Mutates `w`; x is the sample's nIn inputs (0/1).
  */
-export function trainSampleLoihi(shape: NbpShape, w: NbpWeights, x: ArrayLike<number>, label: number, remedy: SampleRule = FAITHFUL_RULE): SampleTrace {
+export function trainSampleLoihi(
+  shape: NbpShape,
+  w: NbpWeights,
+  x: ArrayLike<number>,
+  label: number,
+  remedy: SampleRule = FAITHFUL_RULE,
+): SampleTrace {
   const { nIn, nHid, nOut } = shape;
   const { wMin, wMax } = SEMANTICS.loihi;
   const step = LEARNING_STEP;
@@ -185,7 +196,8 @@ export function trainSampleLoihi(shape: NbpShape, w: NbpWeights, x: ArrayLike<nu
   // Phase 7 (rewarded): W1 potentiates on (x, b∧d1p).
   for (let i = 0; i < nIn; i++) {
     if (!x[i]) continue;
-    for (let j = 0; j < nHid; j++) if (d1p[j] && keeps(remedy, w1Base + i * nHid + j)) w.W1[i * nHid + j] = clamp(w.W1[i * nHid + j]! + step, wMin, wMax);
+    for (let j = 0; j < nHid; j++)
+      if (d1p[j] && keeps(remedy, w1Base + i * nHid + j)) w.W1[i * nHid + j] = clamp(w.W1[i * nHid + j]! + step, wMin, wMax);
   }
   // Phase 9: W2 and P depress on (h, d2m); M depresses on (h, d2p).
   for (let j = 0; j < nHid; j++) {
@@ -203,7 +215,8 @@ export function trainSampleLoihi(shape: NbpShape, w: NbpWeights, x: ArrayLike<nu
   // Phase 11: W1 depresses on (x, b∧d1m).
   for (let i = 0; i < nIn; i++) {
     if (!x[i]) continue;
-    for (let j = 0; j < nHid; j++) if (d1m[j] && keeps(remedy, w1Base + i * nHid + j)) w.W1[i * nHid + j] = clamp(w.W1[i * nHid + j]! - step, wMin, wMax);
+    for (let j = 0; j < nHid; j++)
+      if (d1m[j] && keeps(remedy, w1Base + i * nHid + j)) w.W1[i * nHid + j] = clamp(w.W1[i * nHid + j]! - step, wMin, wMax);
   }
   return { a1: f.a1, h, a2: f.a2, o: f.o, d2p, d2m, d1p, d1m };
 }
@@ -214,7 +227,13 @@ export function trainSampleLoihi(shape: NbpShape, w: NbpWeights, x: ArrayLike<nu
  * 0 < a ≤ 1023; W1 += 2·outer(x, d1) and clip the whole matrix. P and M are set to ±W2 (numpy has no copies).
  * Mutates `w`.
  */
-export function trainSampleNumpy(shape: NbpShape, w: NbpWeights, x: ArrayLike<number>, label: number, remedy: SampleRule = FAITHFUL_RULE): SampleTrace {
+export function trainSampleNumpy(
+  shape: NbpShape,
+  w: NbpWeights,
+  x: ArrayLike<number>,
+  label: number,
+  remedy: SampleRule = FAITHFUL_RULE,
+): SampleTrace {
   const { nIn, nHid, nOut } = shape;
   const { wMin, wMax } = SEMANTICS.numpy;
   const step = LEARNING_STEP;
@@ -256,6 +275,13 @@ export function trainSampleNumpy(shape: NbpShape, w: NbpWeights, x: ArrayLike<nu
  * One training sample in the given semantics (the per-sample reference every engine is tested against), under
  * `remedy` (a {@link LearningStrategy}'s rule for this sample; default: the faithful algorithm).
  */
-export function trainSampleReference(semantics: Semantics, shape: NbpShape, w: NbpWeights, x: ArrayLike<number>, label: number, remedy: SampleRule = FAITHFUL_RULE): SampleTrace {
+export function trainSampleReference(
+  semantics: Semantics,
+  shape: NbpShape,
+  w: NbpWeights,
+  x: ArrayLike<number>,
+  label: number,
+  remedy: SampleRule = FAITHFUL_RULE,
+): SampleTrace {
   return semantics === 'loihi' ? trainSampleLoihi(shape, w, x, label, remedy) : trainSampleNumpy(shape, w, x, label, remedy);
 }

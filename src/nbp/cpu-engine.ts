@@ -23,7 +23,12 @@ export const WEIGHT_LIMITS = MIXED_8BIT_WEIGHTS;
 
 /** Checks that weights have the shape's sizes and are integers in [−256, 254]; the message names the matrix. */
 export function validateWeights(shape: NbpShape, w: NbpWeights, where = 'weights'): void {
-  const sizes: Record<keyof NbpWeights, number> = { W1: shape.nIn * shape.nHid, W2: shape.nHid * shape.nOut, P: shape.nHid * shape.nOut, M: shape.nHid * shape.nOut };
+  const sizes: Record<keyof NbpWeights, number> = {
+    W1: shape.nIn * shape.nHid,
+    W2: shape.nHid * shape.nOut,
+    P: shape.nHid * shape.nOut,
+    M: shape.nHid * shape.nOut,
+  };
   for (const key of ['W1', 'W2', 'P', 'M'] as const) {
     const a = w[key];
     if (a.length !== sizes[key]) throw new Error(`${where}: ${key} has ${a.length} entries, expected ${sizes[key]}`);
@@ -193,10 +198,13 @@ export class CpuReplicaEngine {
   /** d2p/d2m lists of the sample: faithful d2p = t ∧ ¬o ∧ (a > 0), d2m = o ∧ ¬t ∧ ¬(a > derivHigh); `box` moves the edges. */
   private outputErrors(label: number, box: Readonly<DerivativeBox>): void {
     const nOut = this.shape.nOut;
-    const a2 = this.a2, d2pList = this.d2pList, d2mList = this.d2mList;
+    const a2 = this.a2,
+      d2pList = this.d2pList,
+      d2mList = this.d2mList;
     const hi = this.c.derivHigh;
     const { targetHigh, targetLow, nonTargetLow } = box;
-    let np = 0, nm = 0;
+    let np = 0,
+      nm = 0;
     for (let k = 0; k < nOut; k++) {
       const a = a2[k]!;
       if (k === label) {
@@ -210,18 +218,27 @@ export class CpuReplicaEngine {
   /** loihi: hidden units in the box whose phase-6 (P·d2p + M·d2m) or phase-10 (M·d2p + P·d2m) sum is positive get dp = +2 / dm = −2; returns how many (in d1List). */
   private hiddenErrorsLoihi(box: Readonly<DerivativeBox>): number {
     const nHid = this.shape.nHid;
-    const a1 = this.a1v, P = this.P, M = this.M, dp = this.dpv, dm = this.dmv;
-    const d2pList = this.d2pList, d2mList = this.d2mList, d1List = this.d1List;
-    const np = this.np, nm = this.nm;
+    const a1 = this.a1v,
+      P = this.P,
+      M = this.M,
+      dp = this.dpv,
+      dm = this.dmv;
+    const d2pList = this.d2pList,
+      d2mList = this.d2mList,
+      d1List = this.d1List;
+    const np = this.np,
+      nm = this.nm;
     const op = this.layout.nOutPad;
     const step = LEARNING_STEP;
-    const hLow = -box.hiddenWiden || 0, hHigh = this.c.derivHigh + box.hiddenWiden;
+    const hLow = -box.hiddenWiden || 0,
+      hHigh = this.c.derivHigh + box.hiddenWiden;
     let nd = 0;
     for (let j = 0; j < nHid; j++) {
       const v = a1[j]!;
       if (v <= hLow || v > hHigh) continue;
       const r = j * op;
-      let s6 = 0, s10 = 0;
+      let s6 = 0,
+        s10 = 0;
       for (let q = 0; q < np; q++) {
         const e = r + d2pList[q]!;
         s6 += P[e]!;
@@ -244,12 +261,18 @@ export class CpuReplicaEngine {
   /** numpy: hidden units in the box with a nonzero (d2p − d2m)·W2ᵀ get dp = ±2 by its sign; returns how many (in d1List). */
   private hiddenErrorsNumpy(box: Readonly<DerivativeBox>): number {
     const nHid = this.shape.nHid;
-    const a1 = this.a1v, W2 = this.W2, dp = this.dpv;
-    const d2pList = this.d2pList, d2mList = this.d2mList, d1List = this.d1List;
-    const np = this.np, nm = this.nm;
+    const a1 = this.a1v,
+      W2 = this.W2,
+      dp = this.dpv;
+    const d2pList = this.d2pList,
+      d2mList = this.d2mList,
+      d1List = this.d1List;
+    const np = this.np,
+      nm = this.nm;
     const op = this.layout.nOutPad;
     const step = LEARNING_STEP;
-    const hLow = -box.hiddenWiden || 0, hHigh = this.c.derivHigh + box.hiddenWiden;
+    const hLow = -box.hiddenWiden || 0,
+      hHigh = this.c.derivHigh + box.hiddenWiden;
     let nd = 0;
     for (let j = 0; j < nHid; j++) {
       const v = a1[j]!;
@@ -269,8 +292,14 @@ export class CpuReplicaEngine {
   /** loihi phases 5 and 9: W2 and P move by ±2 on (h, d2p) / (h, d2m), M the other way, each saturating; `keep` filters synapses. */
   private updateW2Loihi(nh: number, keep: ((index: number) => boolean) | null): void {
     const nOut = this.shape.nOut;
-    const W2 = this.W2, P = this.P, M = this.M, hList = this.hList, d2pList = this.d2pList, d2mList = this.d2mList;
-    const np = this.np, nm = this.nm;
+    const W2 = this.W2,
+      P = this.P,
+      M = this.M,
+      hList = this.hList,
+      d2pList = this.d2pList,
+      d2mList = this.d2mList;
+    const np = this.np,
+      nm = this.nm;
     const op = this.layout.nOutPad;
     const step = LEARNING_STEP;
     const { wMin, wMax } = this.c;
@@ -302,7 +331,11 @@ export class CpuReplicaEngine {
 
   /** W1 += dp/dm on (active inputs, d1 lanes) with saturation: the wasm kernel, or plain JS when `keep` filters synapses. */
   private updateW1(lists: ActiveLists, s: number, count: number, nd: number, keep: ((index: number) => boolean) | null): void {
-    const dp = this.dpv, dm = this.dmv, mark = this.blockMark, blocks = this.blocksv, d1List = this.d1List;
+    const dp = this.dpv,
+      dm = this.dmv,
+      mark = this.blockMark,
+      blocks = this.blocksv,
+      d1List = this.d1List;
     const { wMin, wMax } = this.c;
     let nb = 0;
     for (let q = 0; q < nd; q++) {
@@ -324,7 +357,8 @@ export class CpuReplicaEngine {
 
   /** numpy: W2 += 2·outer(h, d2p − d2m), clipped to ±254 (the rest of W2 is already inside after the first sample); `keep` filters synapses. */
   private updateW2Numpy(nh: number, keep: ((index: number) => boolean) | null): void {
-    const np = this.np, nm = this.nm;
+    const np = this.np,
+      nm = this.nm;
     const op = this.layout.nOutPad;
     const nOut = this.shape.nOut;
     const { wMin, wMax } = SEMANTICS.numpy;
@@ -351,7 +385,11 @@ export class CpuReplicaEngine {
   private updateW1Kept(lists: ActiveLists, s: number, nd: number, keep: (index: number) => boolean, wMin: number, wMax: number): void {
     const { nHid, nOut } = this.shape;
     const pad = this.layout.nHidPad;
-    const w1 = this.w1, dp = this.dpv, dm = this.dmv, d1 = this.d1List, idx = lists.indices;
+    const w1 = this.w1,
+      dp = this.dpv,
+      dm = this.dmv,
+      d1 = this.d1List,
+      idx = lists.indices;
     const base = nHid * nOut;
     for (let p = lists.offsets[s]!; p < lists.offsets[s + 1]!; p++) {
       const i = idx[p]!;

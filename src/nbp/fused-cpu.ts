@@ -90,7 +90,8 @@ export async function createCpuFusedTrainer(opts: FusedTrainerOptions, cpu: CpuT
   const { shape, semantics } = opts;
   const replicas = opts.initial.length;
   if (replicas < 1) throw new Error('createCpuFusedTrainer: at least one replica (initial weights) is needed');
-  if (opts.train.nIn !== shape.nIn) throw new Error(`createCpuFusedTrainer: training set ${opts.train.name} has ${opts.train.nIn} inputs, the network ${shape.nIn}`);
+  if (opts.train.nIn !== shape.nIn)
+    throw new Error(`createCpuFusedTrainer: training set ${opts.train.name} has ${opts.train.nIn} inputs, the network ${shape.nIn}`);
   opts.initial.forEach((w, r) => validateWeights(shape, w, `replica ${r} initial weights`));
   const remedies = validateRemedies(opts.remedies);
   const remedy = remedies ? { params: remedyParams(remedies), samplesDone: opts.samplesDone ?? 0, trainSize: opts.train.n } : undefined;
@@ -99,7 +100,9 @@ export async function createCpuFusedTrainer(opts: FusedTrainerOptions, cpu: CpuT
   const hosts: HostHandle[] = threads === 0 ? [inlineHost()] : await Promise.all(Array.from({ length: threads }, () => workerHost()));
   const owner = (r: number) => r % hosts.length;
   const train = sharedData(opts.train);
-  await Promise.all(hosts.map((h) => h.request({ op: 'init', shape, semantics, lists: train.lists, labels: train.labels, ...(remedy ? { remedy } : {}) })));
+  await Promise.all(
+    hosts.map((h) => h.request({ op: 'init', shape, semantics, lists: train.lists, labels: train.labels, ...(remedy ? { remedy } : {}) })),
+  );
   await Promise.all(opts.initial.map((w, r) => hosts[owner(r)]!.request({ op: 'add', id: r, weights: w })));
 
   const datasets = new WeakMap<EncodedDataset, number>();
@@ -146,7 +149,9 @@ export async function createCpuFusedTrainer(opts: FusedTrainerOptions, cpu: CpuT
           }),
         );
       } else {
-        const weights = await Promise.all(Array.from({ length: replicas }, (_, r) => hosts[owner(r)]!.request({ op: 'get', id: r }) as Promise<NbpWeights>));
+        const weights = await Promise.all(
+          Array.from({ length: replicas }, (_, r) => hosts[owner(r)]!.request({ op: 'get', id: r }) as Promise<NbpWeights>),
+        );
         await Promise.all(
           hosts.map(async (h, hi) => {
             const start = Math.floor((data.n * hi) / hosts.length);

@@ -100,7 +100,12 @@ export interface RemedySpec {
  */
 export function remedyStrategy(spec: RemedySpec): LearningStrategy {
   const { params, trainSize } = spec;
-  const box: DerivativeBox = { targetHigh: params.targetHigh, targetLow: params.targetLow, nonTargetLow: params.nonTargetLow, hiddenWiden: params.hiddenWiden };
+  const box: DerivativeBox = {
+    targetHigh: params.targetHigh,
+    targetLow: params.targetLow,
+    nonTargetLow: params.nonTargetLow,
+    hiddenWiden: params.hiddenWiden,
+  };
   const allApply: SampleRule = { box, keep: null };
   let sampleNo = spec.samplesDone;
   return {
@@ -118,7 +123,13 @@ export function remedyParams(settings: RemedySettings | undefined): RemedyParams
   const margin = num('margin');
   const targetMargin = typeof settings?.['target-margin'] === 'number' ? num('target-margin') : margin;
   const nontargetMargin = typeof settings?.['nontarget-margin'] === 'number' ? num('nontarget-margin') : margin;
-  return { targetHigh: 512 + targetMargin, targetLow: 0 - num('output-floor') || 0, nonTargetLow: 512 - nontargetMargin, lrHalveEpochs: num('lr-halve'), hiddenWiden: num('hidden-box') };
+  return {
+    targetHigh: 512 + targetMargin,
+    targetLow: 0 - num('output-floor') || 0,
+    nonTargetLow: 512 - nontargetMargin,
+    lrHalveEpochs: num('lr-halve'),
+    hiddenWiden: num('hidden-box'),
+  };
 }
 
 /** The largest halving level of lr-halve (update probability 1/32). */
@@ -160,7 +171,8 @@ export function validateRemedies(settings: RemedySettings | undefined): RemedySe
     if (def.kind === 'number') {
       if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`remedy '${name}' needs a number, got ${JSON.stringify(value)}`);
       if (def.integer && !Number.isInteger(value)) throw new Error(`remedy '${name}' needs an integer, got ${value}`);
-      if (def.range && (value < def.range[0] || value > def.range[1])) throw new Error(`remedy '${name}' = ${value} is outside [${def.range[0]}, ${def.range[1]}]`);
+      if (def.range && (value < def.range[0] || value > def.range[1]))
+        throw new Error(`remedy '${name}' = ${value} is outside [${def.range[0]}, ${def.range[1]}]`);
     }
   }
   return Object.fromEntries(Object.entries(settings).sort(([a], [b]) => a.localeCompare(b)));
@@ -179,10 +191,12 @@ export function parseRemedyArgs(args: readonly string[]): RemedySettings | undef
       continue;
     }
     if (def.kind === 'boolean') {
-      if (raw !== undefined && raw !== 'true' && raw !== 'false') throw new Error(`remedy '${name}' is a switch: write --remedy ${name} (or =true/=false), got '${arg}'`);
+      if (raw !== undefined && raw !== 'true' && raw !== 'false')
+        throw new Error(`remedy '${name}' is a switch: write --remedy ${name} (or =true/=false), got '${arg}'`);
       out[name] = raw !== 'false';
     } else {
-      if (raw === undefined || raw === '' || !Number.isFinite(Number(raw))) throw new Error(`remedy '${name}' needs a value: --remedy ${name}=NUMBER`);
+      if (raw === undefined || raw === '' || !Number.isFinite(Number(raw)))
+        throw new Error(`remedy '${name}' needs a value: --remedy ${name}=NUMBER`);
       out[name] = Number(raw);
     }
   }

@@ -16,7 +16,8 @@ export function checkOrders(orders: ReadonlyArray<ArrayLike<number>>, replicas: 
     if (o.length !== len) throw new Error(`train: replica ${r} has ${o.length} samples, replica 0 has ${len} (all must be equal)`);
     for (let i = 0; i < o.length; i++) {
       const s = o[i]!;
-      if (!(Number.isInteger(s) && s >= 0 && s < n)) throw new Error(`train: replica ${r} order[${i}] = ${s} is outside the training set (0..${n - 1})`);
+      if (!(Number.isInteger(s) && s >= 0 && s < n))
+        throw new Error(`train: replica ${r} order[${i}] = ${s} is outside the training set (0..${n - 1})`);
     }
   });
   return len;

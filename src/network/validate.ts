@@ -122,17 +122,14 @@ function findDuplicatePair(pre: ArrayLike<number>, post: ArrayLike<number>, preS
   return undefined;
 }
 
-function validateProjection(
-  projection: Projection,
-  where: Where,
-  groups: Map<string, CompartmentGroup>,
-  sources: Map<string, SpikeSource>,
-): void {
+function validateProjection(projection: Projection, where: Where, groups: Map<string, CompartmentGroup>, sources: Map<string, SpikeSource>): void {
   const from = groups.get(projection.from) ?? sources.get(projection.from);
   if (!from) fail(where, 'from', `= ${show(projection.from)} names no group or source (known: ${[...groups.keys(), ...sources.keys()].join(', ')})`);
   const to = groups.get(projection.to);
   if (!to) {
-    const what = sources.has(projection.to) ? 'is a source; projections must end at a group' : `names no group (groups: ${[...groups.keys()].join(', ')})`;
+    const what = sources.has(projection.to)
+      ? 'is a source; projections must end at a group'
+      : `names no group (groups: ${[...groups.keys()].join(', ')})`;
     fail(where, 'to', `= ${show(projection.to)} ${what}`);
   }
   checkInt(projection.weightExp, RANGES.weightExp, where, 'weightExp');
@@ -154,7 +151,11 @@ function validateProjection(
     validateDelays(syn.delays, count, where);
     const dup = findDuplicatePair(syn.pre, syn.post, from.size);
     if (dup) {
-      fail(where, 'synapses', `has two synapses from pre ${syn.pre[dup[0]]} to post ${syn.post[dup[0]]} (indices ${dup[0]} and ${dup[1]}); at most one per pair`);
+      fail(
+        where,
+        'synapses',
+        `has two synapses from pre ${syn.pre[dup[0]]} to post ${syn.post[dup[0]]} (indices ${dup[0]} and ${dup[1]}); at most one per pair`,
+      );
     }
   } else {
     fail(where, 'synapses.kind', `= ${show((syn as { kind?: unknown } | undefined)?.kind)} is not 'dense' or 'sparse'`);
@@ -175,7 +176,7 @@ function validateLearning(projection: Projection, where: Where, sources: Map<str
   if (learning.reward !== undefined && !sources.has(learning.reward)) {
     fail(where, 'learning.reward', `= ${show(learning.reward)} names no spike source (sources: ${[...sources.keys()].join(', ') || 'none'})`);
   }
-  if (usesReward && learning.reward === undefined) fail(where, 'learning.reward', "is missing, but the rule uses r1 (name the reward source)");
+  if (usesReward && learning.reward === undefined) fail(where, 'learning.reward', 'is missing, but the rule uses r1 (name the reward source)');
   const bounds = learningBounds(projection);
   const range: IntRange = { min: RANGES.weight.min, max: RANGES.weight.max };
   checkInt(bounds.wMin, range, where, 'learning.wMin');

@@ -66,7 +66,10 @@ export function parseMetricsJsonl(text: string, file = 'metrics.jsonl'): Metrics
       const row: Partial<MetricsRow> = { replica: arrays.length ? r : (pick('replica') ?? 0) };
       for (const key of NUMERIC) {
         const v = pick(key);
-        if (v === null) throw new Error(`${file}:${i + 1}: field '${key}' must be a number${arrays.length ? ` (replica ${r})` : ''}, got ${JSON.stringify(obj[key])}`);
+        if (v === null)
+          throw new Error(
+            `${file}:${i + 1}: field '${key}' must be a number${arrays.length ? ` (replica ${r})` : ''}, got ${JSON.stringify(obj[key])}`,
+          );
         row[key] = v;
       }
       row.train_samples_per_s = pick('train_samples_per_s');
@@ -120,7 +123,8 @@ export function parseRaster(json: unknown, file = 'raster.json'): RasterSpec & {
   const obj = json as Record<string, unknown>;
   const rawPops = obj.populations ?? obj.groups;
   let entries: Array<[string, Record<string, unknown>]>;
-  if (Array.isArray(rawPops)) entries = rawPops.map((p, i) => [String((p as Record<string, unknown>).name ?? `population ${i}`), p as Record<string, unknown>]);
+  if (Array.isArray(rawPops))
+    entries = rawPops.map((p, i) => [String((p as Record<string, unknown>).name ?? `population ${i}`), p as Record<string, unknown>]);
   else if (rawPops && typeof rawPops === 'object') entries = Object.entries(rawPops as Record<string, Record<string, unknown>>);
   else throw new Error(`${file}: no 'populations' (array or object of { size, spikes })`);
   const populations = entries.map(([name, p]) => {

@@ -13,9 +13,16 @@ function shapeOf(config: Record<string, unknown> | null): NbpShape | null {
 }
 
 /** Estimates Loihi energy and time per training sample from every DIR/raster-sample-K.json (averaged). */
-export async function circuitEnergy(dir: string, data: ReportData, costs: LoihiCosts = DAVIES_2018): Promise<{ estimate: LoihiEstimate | null; notes: string[] }> {
-  const files = readdirSync(dir).filter((f) => /^raster-sample-\d+\.json$/.test(f)).sort();
-  if (!files.length) return { estimate: null, notes: [`No Loihi estimate: it counts the events of a circuit raster; run 'synfire raster ${dir} --sample 0'.`] };
+export async function circuitEnergy(
+  dir: string,
+  data: ReportData,
+  costs: LoihiCosts = DAVIES_2018,
+): Promise<{ estimate: LoihiEstimate | null; notes: string[] }> {
+  const files = readdirSync(dir)
+    .filter((f) => /^raster-sample-\d+\.json$/.test(f))
+    .sort();
+  if (!files.length)
+    return { estimate: null, notes: [`No Loihi estimate: it counts the events of a circuit raster; run 'synfire raster ${dir} --sample 0'.`] };
   const shape = shapeOf(data.config);
   if (!shape) return { estimate: null, notes: [`No Loihi estimate: ${join(dir, 'config.json')} gives no network shape.`] };
   const rasters = files.map((f) => {

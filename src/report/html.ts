@@ -17,7 +17,10 @@ table.bench { display: block; overflow-x: auto; }
 
 /** JSON that is safe inside a <script> element. */
 function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 function finalMetricsTable(data: ReportData): string {
@@ -27,15 +30,21 @@ function finalMetricsTable(data: ReportData): string {
     if (!prev || r.epoch >= prev.epoch) last.set(r.replica, r);
   }
   if (!last.size) return '';
-  const rows = [...last.values()].sort((a, b) => a.replica - b.replica).map((r) =>
-    `<tr><td>${r.replica}</td><td>${fmtNum(r.epoch)}</td><td>${r.samples}</td><td>${(r.acc_spikes * 100).toFixed(2)} %</td><td>${(r.acc_membrane * 100).toFixed(2)} %</td>` +
-    `<td>${(r.acc_exact * 100).toFixed(2)} %</td><td>${fmtNum(r.mse, 4)}</td><td>${(r.silent * 100).toFixed(2)} %</td><td>${fmtNum(r.train_samples_per_s)}</td></tr>`);
+  const rows = [...last.values()]
+    .sort((a, b) => a.replica - b.replica)
+    .map(
+      (r) =>
+        `<tr><td>${r.replica}</td><td>${fmtNum(r.epoch)}</td><td>${r.samples}</td><td>${(r.acc_spikes * 100).toFixed(2)} %</td><td>${(r.acc_membrane * 100).toFixed(2)} %</td>` +
+        `<td>${(r.acc_exact * 100).toFixed(2)} %</td><td>${fmtNum(r.mse, 4)}</td><td>${(r.silent * 100).toFixed(2)} %</td><td>${fmtNum(r.train_samples_per_s)}</td></tr>`,
+    );
   return `<table class="final"><thead><tr><th>replica</th><th>epoch</th><th>samples</th><th>acc (spikes)</th><th>acc (membrane)</th><th>exact</th><th>MSE</th><th>silent</th><th>train samples/s</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function configTable(config: Record<string, unknown> | null): string {
   if (!config) return '';
-  const rows = Object.entries(config).map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(typeof v === 'string' ? v : JSON.stringify(v))}</td></tr>`);
+  const rows = Object.entries(config).map(
+    ([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(typeof v === 'string' ? v : JSON.stringify(v))}</td></tr>`,
+  );
   return `<details><summary>Run configuration</summary><table>${rows.join('')}</table></details>`;
 }
 
@@ -46,7 +55,10 @@ function phaseLegend(labels: string[] | undefined): string {
 
 function perStepTable(e: NonNullable<ReportData['energy']>): string {
   if (!e.perStep.length) return '';
-  const rows = e.perStep.map((s, t) => `<tr><td>${t}</td><td>${fmtNum(s.spikes)}</td><td>${fmtNum(s.synOps)}</td><td>${fmtNum(s.messages)}</td><td>${fmtNum(s.learnVisited)}</td></tr>`);
+  const rows = e.perStep.map(
+    (s, t) =>
+      `<tr><td>${t}</td><td>${fmtNum(s.spikes)}</td><td>${fmtNum(s.synOps)}</td><td>${fmtNum(s.messages)}</td><td>${fmtNum(s.learnVisited)}</td></tr>`,
+  );
   return `<details><summary>Events per timestep (phase)</summary><table><thead><tr><th>step</th><th>spikes</th><th>synaptic ops</th><th>messages</th><th>learning updates (visited)</th></tr></thead><tbody>${rows.join('')}</tbody></table></details>`;
 }
 

@@ -49,13 +49,19 @@ export async function loadRunDir(dir: string, options: LoadOptions): Promise<Rep
   }
 
   const files = readdirSync(dir);
-  const rasterSamples = files.map((f) => /^raster-sample-(\d+)\.json$/.exec(f)).filter((m) => m).map((m) => Number(m![1])).sort((a, b) => a - b);
+  const rasterSamples = files
+    .map((f) => /^raster-sample-(\d+)\.json$/.exec(f))
+    .filter((m) => m)
+    .map((m) => Number(m![1]))
+    .sort((a, b) => a - b);
   let raster: ReportData['raster'] = null;
   const sample = options.sample ?? rasterSamples[0];
   if (sample === undefined) {
     notes.push(`No raster-sample-K.json in ${dir}: run 'synfire raster ${dir} --sample 0' to add a spike raster.`);
   } else if (!rasterSamples.includes(sample)) {
-    throw new Error(`${join(dir, `raster-sample-${sample}.json`)} not found (have samples: ${rasterSamples.join(', ') || 'none'}); run 'synfire raster ${dir} --sample ${sample}'`);
+    throw new Error(
+      `${join(dir, `raster-sample-${sample}.json`)} not found (have samples: ${rasterSamples.join(', ') || 'none'}); run 'synfire raster ${dir} --sample ${sample}'`,
+    );
   } else {
     const file = join(dir, `raster-sample-${sample}.json`);
     raster = parseRaster(readJson(file), file);

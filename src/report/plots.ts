@@ -216,7 +216,11 @@ export function drawRaster(canvas: HTMLCanvasElement, input: RasterSpec): void {
   ctx.font = 'bold 13px system-ui, sans-serif';
   ctx.fillText(spec.title, left, 18);
   ctx.font = FONT;
-  const bands = bandHeights(spec.populations.map((p) => p.size), plotH, 13);
+  const bands = bandHeights(
+    spec.populations.map((p) => p.size),
+    plotH,
+    13,
+  );
   const colW = plotW / Math.max(spec.steps, 1);
   for (let t = 0; t < spec.steps; t++) {
     ctx.fillStyle = t % 2 ? '#f3f3f3' : '#ffffff';

@@ -16,7 +16,13 @@ export function fmtNum(x: number | null | undefined, digits = 3): string {
 
 const COLUMNS: Array<[string, (r: BenchResult) => string]> = [
   ['benchmark', (r) => r.benchmark],
-  ['sizes', (r) => Object.entries(r.sizes).map(([k, v]) => `${k}=${v}`).join(' ')],
+  [
+    'sizes',
+    (r) =>
+      Object.entries(r.sizes)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' '),
+  ],
   ['backend', (r) => r.backend],
   ['environment', (r) => r.environment],
   ['adapter', (r) => r.adapter ?? '-'],
@@ -29,7 +35,13 @@ const COLUMNS: Array<[string, (r: BenchResult) => string]> = [
   ['GPU ms/step', (r) => (r.gpuMsPerStep === null ? 'n/a' : fmtNum(r.gpuMsPerStep))],
   ['compile ms', (r) => fmtNum(r.compileMs)],
   ['B/synapse', (r) => fmtNum(r.bytesPerSynapse)],
-  ['extra', (r) => Object.entries(r.extra ?? {}).map(([k, v]) => `${k}=${typeof v === 'number' ? fmtNum(v) : v}`).join(' ')],
+  [
+    'extra',
+    (r) =>
+      Object.entries(r.extra ?? {})
+        .map(([k, v]) => `${k}=${typeof v === 'number' ? fmtNum(v) : v}`)
+        .join(' '),
+  ],
 ];
 
 /** The benchmark table: one row per result, all fields of the shared result format. */
@@ -52,7 +64,11 @@ export function energyTableHtml(e: LoihiEstimate, counts: string): string {
     ['synaptic ops', fmtNum(p.synOps), mJ(e.energyJ.synOps)],
     ['compartment updates', fmtNum(p.neuronUpdates), range(e.energyJ.neurons[0], e.energyJ.neurons[1], mJ)],
     ['spike messages', fmtNum(p.messages), mJ(e.energyJ.messages)],
-    ['learning updates (visited … full sweep)', `${fmtNum(p.learnVisited)} … ${fmtNum(p.learnFullSweep)}`, range(e.energyJ.learning[0], e.energyJ.learning[1], mJ)],
+    [
+      'learning updates (visited … full sweep)',
+      `${fmtNum(p.learnVisited)} … ${fmtNum(p.learnFullSweep)}`,
+      range(e.energyJ.learning[0], e.energyJ.learning[1], mJ),
+    ],
   ];
   return `<table class="energy"><thead><tr><th>per sample (${fmtNum(e.stepsPerSample)} steps)</th><th>count</th><th>energy</th></tr></thead><tbody>
 ${rows.map((r) => `<tr><td>${escapeHtml(r[0])}</td><td>${escapeHtml(r[1])}</td><td>${escapeHtml(r[2])}</td></tr>`).join('\n')}

@@ -6,7 +6,17 @@
 import { readFile } from 'node:fs/promises';
 import { RANGES, type IntRange } from '../loihi/constants.ts';
 import type { SignMode } from '../network/types.ts';
-import { RESULT_FORMAT, TRACE_FORMAT, type LoihiTrace, type TraceCoo, type TraceDense, type TraceGroup, type TraceProjection, type TraceResult, type TraceSource } from './format.ts';
+import {
+  RESULT_FORMAT,
+  TRACE_FORMAT,
+  type LoihiTrace,
+  type TraceCoo,
+  type TraceDense,
+  type TraceGroup,
+  type TraceProjection,
+  type TraceResult,
+  type TraceSource,
+} from './format.ts';
 import { JsonReader, parseJsonText } from './json.ts';
 
 const SIZE: IntRange = { min: 1, max: 2 ** 24 };
@@ -44,7 +54,9 @@ export function parseTrace(text: string, file: string): LoihiTrace {
     return n;
   };
 
-  const groups = json.array(top.groups, '$.groups', undefined, undefined, 'groups').map((value, i) => parseGroup(json, value, `$.groups[${i}]`, claim));
+  const groups = json
+    .array(top.groups, '$.groups', undefined, undefined, 'groups')
+    .map((value, i) => parseGroup(json, value, `$.groups[${i}]`, claim));
   const sources = json
     .array(top.sources ?? [], '$.sources', undefined, undefined, 'sources')
     .map((value, i) => parseSource(json, value, `$.sources[${i}]`, claim));
@@ -144,7 +156,10 @@ function parseDense(json: JsonReader, value: unknown, path: string, preSize: num
   const d = json.object(value, path, ['weights', 'delays'], [], context);
   const rows = `rows (one per target, ${postSize})`;
   const weights = json.intMatrix(d.weights, `${path}.weights`, RANGES.weight, postSize, preSize, context, rows);
-  const delays = typeof d.delays === 'number' ? json.int(d.delays, `${path}.delays`, RANGES.delay, context) : json.intMatrix(d.delays, `${path}.delays`, RANGES.delay, postSize, preSize, context, rows);
+  const delays =
+    typeof d.delays === 'number'
+      ? json.int(d.delays, `${path}.delays`, RANGES.delay, context)
+      : json.intMatrix(d.delays, `${path}.delays`, RANGES.delay, postSize, preSize, context, rows);
   return { weights, delays };
 }
 
@@ -154,13 +169,20 @@ function parseCoo(json: JsonReader, value: unknown, path: string, preSize: numbe
   const n = pre.length;
   const post = json.intArray(c.post, `${path}.post`, { min: 0, max: postSize - 1 }, n, context);
   const weights = json.intArray(c.weights, `${path}.weights`, RANGES.weight, n, context);
-  const delays = typeof c.delays === 'number' ? json.int(c.delays, `${path}.delays`, RANGES.delay, context) : json.intArray(c.delays, `${path}.delays`, RANGES.delay, n, context);
+  const delays =
+    typeof c.delays === 'number'
+      ? json.int(c.delays, `${path}.delays`, RANGES.delay, context)
+      : json.intArray(c.delays, `${path}.delays`, RANGES.delay, n, context);
   const seen = new Map<number, number>();
   for (let i = 0; i < n; i++) {
     const key = pre[i]! * postSize + post[i]!;
     const first = seen.get(key);
     if (first !== undefined) {
-      json.fail(`${path}.pre[${i}]`, `synapse ${i} (pre ${pre[i]}, post ${post[i]}) repeats synapse ${first}; at most one synapse per (pre, post) pair`, context);
+      json.fail(
+        `${path}.pre[${i}]`,
+        `synapse ${i} (pre ${pre[i]}, post ${post[i]}) repeats synapse ${first}; at most one synapse per (pre, post) pair`,
+        context,
+      );
     }
     seen.set(key, i);
   }
@@ -201,11 +223,17 @@ export function parseResultFile(text: string, file: string, trace: LoihiTrace): 
   const json = new JsonReader(file);
   const value = parseJsonText(text, file);
   if (value !== null && typeof value === 'object' && 'expected' in value) {
-    const top = json.object(value, '$', ['expected'], ['format', 'name', 'description', 'seed', 'steps', 'groups', 'sources', 'projections', 'record_steps']);
+    const top = json.object(
+      value,
+      '$',
+      ['expected'],
+      ['format', 'name', 'description', 'seed', 'steps', 'groups', 'sources', 'projections', 'record_steps'],
+    );
     return parseResultBlock(json, top.expected, '$.expected', trace, false);
   }
   const top = json.object(value, '$', ['spikes', 'u', 'v'], ['format', 'name', 'record_steps']);
-  if (top.format !== undefined && top.format !== RESULT_FORMAT) json.fail('$.format', `expected "${RESULT_FORMAT}", got ${JSON.stringify(top.format)}`);
+  if (top.format !== undefined && top.format !== RESULT_FORMAT)
+    json.fail('$.format', `expected "${RESULT_FORMAT}", got ${JSON.stringify(top.format)}`);
   if (top.record_steps !== undefined) {
     const steps = json.intArray(top.record_steps, '$.record_steps', { min: 0, max: trace.steps - 1 }, trace.record_steps.length);
     steps.forEach((step, i) => {

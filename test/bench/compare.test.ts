@@ -12,9 +12,23 @@ function run(scale: { gpu4k?: number; gpu100k?: number; cpu?: number; fused?: nu
   const cpu = scale.cpu ?? 1;
   return [
     result({ benchmark: 'core', backend: 'cpu', sizes: { neurons: 4000 }, neuronStepsPerS: 2e6 * cpu }),
-    result({ benchmark: 'core', backend: 'webgpu', sizes: { neurons: 4000 }, neuronStepsPerS: 1e6 * (scale.gpu4k ?? 1) * cpu, dispatchesPerStep: scale.dispatches ?? 3, submitsPerStep: 0.01 }),
+    result({
+      benchmark: 'core',
+      backend: 'webgpu',
+      sizes: { neurons: 4000 },
+      neuronStepsPerS: 1e6 * (scale.gpu4k ?? 1) * cpu,
+      dispatchesPerStep: scale.dispatches ?? 3,
+      submitsPerStep: 0.01,
+    }),
     result({ benchmark: 'core', backend: 'cpu', sizes: { neurons: 100000 }, neuronStepsPerS: 1.5e6 * cpu }),
-    result({ benchmark: 'core', backend: 'webgpu', sizes: { neurons: 100000 }, neuronStepsPerS: 6e6 * (scale.gpu100k ?? 1) * cpu, dispatchesPerStep: 3, submitsPerStep: 0.01 }),
+    result({
+      benchmark: 'core',
+      backend: 'webgpu',
+      sizes: { neurons: 100000 },
+      neuronStepsPerS: 6e6 * (scale.gpu100k ?? 1) * cpu,
+      dispatchesPerStep: 3,
+      submitsPerStep: 0.01,
+    }),
     result({ benchmark: 'nbp', backend: 'webgpu', sizes: { replicas: 3 }, samplesPerS: 900 * (scale.fused ?? 1) * cpu, extra: { engine: 'fused' } }),
     result({ benchmark: 'nbp', backend: 'webgpu', sizes: { replicas: 3 }, samplesPerS: 30 * cpu, extra: { engine: 'circuit' } }),
   ];
@@ -56,11 +70,24 @@ describe('deriveChecks', () => {
   it('pairs across ignored sizes, on the named extras only, and names them in the id', () => {
     const results = [
       result({ benchmark: 'nbp', backend: 'cpu', sizes: { replicas: 3, samples: 5000 }, samplesPerS: 60000, extra: { phase: 'train', threads: 2 } }),
-      result({ benchmark: 'nbp', backend: 'webgpu', sizes: { replicas: 3, samples: 1000 }, samplesPerS: 1500, extra: { phase: 'train', threads: null, strategy: 'fused' } }),
+      result({
+        benchmark: 'nbp',
+        backend: 'webgpu',
+        sizes: { replicas: 3, samples: 1000 },
+        samplesPerS: 1500,
+        extra: { phase: 'train', threads: null, strategy: 'fused' },
+      }),
       result({ benchmark: 'nbp', backend: 'cpu', sizes: { replicas: 3, samples: 10000 }, samplesPerS: 3e5, extra: { phase: 'infer' } }),
       result({ benchmark: 'nbp', backend: 'webgpu', sizes: { replicas: 3, samples: 10000 }, samplesPerS: 3e4, extra: { phase: 'infer' } }),
     ];
-    const rule = { benchmark: 'nbp', metric: 'samplesPerS' as const, axis: 'backend' as const, numerator: 'webgpu', denominator: 'cpu', extraKeys: ['phase'] };
+    const rule = {
+      benchmark: 'nbp',
+      metric: 'samplesPerS' as const,
+      axis: 'backend' as const,
+      numerator: 'webgpu',
+      denominator: 'cpu',
+      extraKeys: ['phase'],
+    };
     // Without ignoreSizes only the inference pair (same sample count) pairs up.
     expect(deriveChecks(results, [rule], []).map((c) => c.id)).toEqual(['nbp replicas=3 samples=10000 phase=infer: webgpu/cpu samplesPerS']);
     const checks = deriveChecks(results, [{ ...rule, ignoreSizes: ['samples'] }], []);
@@ -173,7 +200,11 @@ describe('bestOf', () => {
   it('keeps, per configuration, the repetition with the highest throughput', () => {
     const slow = run({ cpu: 0.5 });
     const fast = run();
-    const mixed = run().map((r, i) => (i === 1 ? { ...r, neuronStepsPerS: r.neuronStepsPerS! * 3 } : { ...r, neuronStepsPerS: r.neuronStepsPerS && r.neuronStepsPerS / 4, samplesPerS: r.samplesPerS && r.samplesPerS / 4 }));
+    const mixed = run().map((r, i) =>
+      i === 1
+        ? { ...r, neuronStepsPerS: r.neuronStepsPerS! * 3 }
+        : { ...r, neuronStepsPerS: r.neuronStepsPerS && r.neuronStepsPerS / 4, samplesPerS: r.samplesPerS && r.samplesPerS / 4 },
+    );
     const best = bestOf([slow, fast, mixed]);
     expect(best[0]).toBe(fast[0]);
     expect(best[1]).toBe(mixed[1]);

@@ -14,7 +14,16 @@ const net: EnergyNetwork = {
     { name: 'a-b', from: 'a', to: 'b', pre: [0, 1, 2], post: [0, 0, 1], plastic: true },
   ],
 };
-const spikes = { in: [[0, 0], [0, 1]], a: [[1, 0], [1, 2]] } as Record<string, Array<[number, number]>>;
+const spikes = {
+  in: [
+    [0, 0],
+    [0, 1],
+  ],
+  a: [
+    [1, 0],
+    [1, 2],
+  ],
+} as Record<string, Array<[number, number]>>;
 const mapping = { neuronsPerCore: 2, coresPerTile: 4, hopsEw: 2, hopsNs: 2 };
 
 describe('countEvents', () => {
@@ -74,8 +83,25 @@ describe('energyNetworkFrom', () => {
       groups: [{ name: 'g', size: 2, du: 0, dv: 0, vth: 1, biasMant: [0, 0], biasExp: 0, refractory: 0 }],
       sources: [{ name: 's', size: 2 }],
       projections: [
-        { name: 'fixed', from: 's', to: 'g', weightExp: 0, numWeightBits: 8, signMode: 'mixed', synapses: { kind: 'dense', weights: [1, 0, 0, 5], delays: 0 } },
-        { name: 'learn', from: 's', to: 'g', weightExp: 0, numWeightBits: 8, signMode: 'mixed', synapses: { kind: 'dense', weights: [0, 0, 0, 2], delays: 0 }, learning: { dw: '2*x0*y0' } },
+        {
+          name: 'fixed',
+          from: 's',
+          to: 'g',
+          weightExp: 0,
+          numWeightBits: 8,
+          signMode: 'mixed',
+          synapses: { kind: 'dense', weights: [1, 0, 0, 5], delays: 0 },
+        },
+        {
+          name: 'learn',
+          from: 's',
+          to: 'g',
+          weightExp: 0,
+          numWeightBits: 8,
+          signMode: 'mixed',
+          synapses: { kind: 'dense', weights: [0, 0, 0, 2], delays: 0 },
+          learning: { dw: '2*x0*y0' },
+        },
       ],
     };
     const e = energyNetworkFrom(network);

@@ -25,7 +25,7 @@ describe('benchCircuit (cpu, tiny)', () => {
     expect(infer!.extra!.chipUsPerStep).toBe(42.5);
     expect(train!.samplesPerS).toBeGreaterThan(0);
     expect(train!.extra!.slowerThanChip).toBeCloseTo(train!.usPerStep! / 125, 9);
-    expect(CHIP.trainMsPerSample / 12 * 1000).toBe(125);
+    expect((CHIP.trainMsPerSample / 12) * 1000).toBe(125);
   });
 
   it('synthetic data is deterministic and about 19% on', () => {

@@ -21,11 +21,15 @@ describe('circuit (cpu) = fused cpu trainer, loihi semantics', () => {
     const fused = await createCpuFusedTrainer(opts, { threads: 0 });
     const circuit = await createCircuitTrainer({ ...opts, samplesPerRun: 50 }, 'cpu');
     try {
-      for (const [from, to] of [[0, 130], [130, 200]] as const) {
+      for (const [from, to] of [
+        [0, 130],
+        [130, 200],
+      ] as const) {
         const chunk = orders.map((o) => o.slice(from, to));
         await fused.train(chunk);
         await circuit.train(chunk);
-        for (let r = 0; r < 2; r++) expect(compare(`after ${to}, replica ${r}`, await circuit.getWeights(r), await fused.getWeights(r))).toEqual(IDENTICAL);
+        for (let r = 0; r < 2; r++)
+          expect(compare(`after ${to}, replica ${r}`, await circuit.getWeights(r), await fused.getWeights(r))).toEqual(IDENTICAL);
       }
       expect(circuit.samplesRun).toBe(200);
       // The weights really moved, and differently per replica.
@@ -43,8 +47,12 @@ describe('circuit (cpu) = fused cpu trainer, loihi semantics', () => {
       for (let r = 0; r < 2; r++) {
         expect(compare(`after 240, replica ${r}`, await circuit.getWeights(r), await fused.getWeights(r))).toEqual(IDENTICAL);
         const c = await circuit.readCopies(r);
-        expect([same('W1 copy', c.W1[1], c.W1[0]), same('W1 copy2', c.W1[2], c.W1[0]), same('W2 copy', c.W2[1], c.W2[0]), same('W2 copy2', c.W2[2], c.W2[0])])
-          .toEqual(IDENTICAL);
+        expect([
+          same('W1 copy', c.W1[1], c.W1[0]),
+          same('W1 copy2', c.W1[2], c.W1[0]),
+          same('W2 copy', c.W2[1], c.W2[0]),
+          same('W2 copy2', c.W2[2], c.W2[0]),
+        ]).toEqual(IDENTICAL);
       }
     } finally {
       fused.dispose();

@@ -29,8 +29,12 @@ describe('circuit on WebGPU', () => {
     const [c, f] = [await circuit.getWeights(0), await fused.getWeights(0)];
     expect(KEYS.map((k) => same(k, c[k], f[k]))).toEqual(KEYS.map(() => 'identical'));
     const copies = await circuit.readCopies(0);
-    expect([same('W1 copy', copies.W1[1], copies.W1[0]), same('W1 copy2', copies.W1[2], copies.W1[0]),
-      same('W2 copy', copies.W2[1], copies.W2[0]), same('W2 copy2', copies.W2[2], copies.W2[0])]).toEqual(KEYS.map(() => 'identical'));
+    expect([
+      same('W1 copy', copies.W1[1], copies.W1[0]),
+      same('W1 copy2', copies.W1[2], copies.W1[0]),
+      same('W2 copy', copies.W2[1], copies.W2[0]),
+      same('W2 copy2', copies.W2[2], copies.W2[0]),
+    ]).toEqual(KEYS.map(() => 'identical'));
     expect(circuit.stats().steps).toBe(12 + 12 * 200);
     circuit.dispose();
     fused.dispose();

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { buildInferenceCircuit, buildTrainingCircuit, synapseCount, TRAINING_PLASTIC, NBP_LEARNING_RULE } from '../../src/nbp/circuit/network.ts';
-import { CONNECTION_TYPES, INFERENCE_CONNECTIONS, TRAINING_CONNECTIONS, TRAINING_POPULATIONS, INFERENCE_POPULATIONS } from '../../src/nbp/circuit/topology.ts';
+import {
+  CONNECTION_TYPES,
+  INFERENCE_CONNECTIONS,
+  TRAINING_CONNECTIONS,
+  TRAINING_POPULATIONS,
+  INFERENCE_POPULATIONS,
+} from '../../src/nbp/circuit/topology.ts';
 import { MARGIN_WINDOWS, gateInputAt } from '../../src/nbp/circuit/margins.ts';
 import { w1FromCircuit, w2FromCircuit } from '../../src/nbp/circuit/weights.ts';
 import type { NbpWeights } from '../../src/nbp/types.ts';
@@ -46,9 +52,16 @@ describe('nBP circuit tables', () => {
     for (const [a, b, t] of TRAINING_CONNECTIONS) pairs.set(`${a}>${b}`, [...(pairs.get(`${a}>${b}`) ?? []), t]);
     const dup = Object.fromEntries([...pairs].filter(([, t]) => t.length > 1).map(([k, t]) => [k, t.sort()]));
     expect(dup).toEqual({
-      'g02>h1_copy': ['g', 'gm05'], 'g03>o_copy': ['g', 'gm05'], 'g06>h1T': ['g', 'gm05'], 'g10>h1T': ['g', 'gm05'],
-      'm_h1>h1': ['1e_d1', '1e_d5'], 'm_h1>h1T': ['1e_d1', '1e_d5'], 'm_x6>x': ['1e', '1e_d4'],
-      'c_h1>h1': ['g1', 'g1_d4'], 'c_h1>h1_copy': ['g1', 'g1_d4'], 'c_h1>h1_copy2': ['g1', 'g1_d4'],
+      'g02>h1_copy': ['g', 'gm05'],
+      'g03>o_copy': ['g', 'gm05'],
+      'g06>h1T': ['g', 'gm05'],
+      'g10>h1T': ['g', 'gm05'],
+      'm_h1>h1': ['1e_d1', '1e_d5'],
+      'm_h1>h1T': ['1e_d1', '1e_d5'],
+      'm_x6>x': ['1e', '1e_d4'],
+      'c_h1>h1': ['g1', 'g1_d4'],
+      'c_h1>h1_copy': ['g1', 'g1_d4'],
+      'c_h1>h1_copy2': ['g1', 'g1_d4'],
     });
     const delays = new Set(TRAINING_CONNECTIONS.map(([, , t]) => CONNECTION_TYPES[t]!.delay));
     expect([...delays].sort()).toEqual([0, 1, 3, 4, 5]);
@@ -63,7 +76,12 @@ describe('training circuit (400-400-10)', () => {
   it('has 27 groups, 3,282 neurons, 4 sources, 102 projections, 517,203 synapses of which 500,000 plastic', () => {
     expect(network.groups).toHaveLength(27);
     expect(network.groups.reduce((a, g) => a + g.size, 0)).toBe(3282);
-    expect(network.sources.map((s) => [s.name, s.size])).toEqual([['input', 400], ['in_tgt', 10], ['in_g', 1], ['reward', 1]]);
+    expect(network.sources.map((s) => [s.name, s.size])).toEqual([
+      ['input', 400],
+      ['in_tgt', 10],
+      ['in_g', 1],
+      ['reward', 1],
+    ]);
     expect(network.projections).toHaveLength(102);
     expect(new Set(network.projections.map((p) => p.name)).size).toBe(102);
     expect(network.projections.reduce((a, p) => a + synapseCount(p), 0)).toBe(517203);
@@ -78,7 +96,9 @@ describe('training circuit (400-400-10)', () => {
     const zeroW = { W1: new Int32Array(160000), W2: new Int32Array(4000), P: new Int32Array(4000), M: new Int32Array(4000) };
     const zero = buildTrainingCircuit(shape, zeroW).network;
     const plastic = zero.projections.filter((p) => p.learning);
-    expect(plastic.map((p) => p.name).sort()).toEqual([...TRAINING_PLASTIC.W1, ...TRAINING_PLASTIC.W2, TRAINING_PLASTIC.P, TRAINING_PLASTIC.M].sort());
+    expect(plastic.map((p) => p.name).sort()).toEqual(
+      [...TRAINING_PLASTIC.W1, ...TRAINING_PLASTIC.W2, TRAINING_PLASTIC.P, TRAINING_PLASTIC.M].sort(),
+    );
     for (const p of plastic) {
       expect(p.synapses.kind).toBe('dense');
       expect([p.weightExp, p.numWeightBits, p.signMode, p.synapses.delays]).toEqual([0, 8, 'mixed', 0]);
@@ -160,7 +180,13 @@ describe('inference circuit (400-400-10)', () => {
 describe('bias-margin windows', () => {
   it('limits are 9216 where ungated and 17344 where inhibited', () => {
     expect(MARGIN_WINDOWS.map((w) => [w.group, w.phase, w.limit])).toEqual([
-      ['h1', 0, 9216], ['o', 8, 9216], ['o', 0, 17344], ['o', 6, 17344], ['o', 10, 17344], ['h1T', 4, 17344], ['h1', 8, 17344],
+      ['h1', 0, 9216],
+      ['o', 8, 9216],
+      ['o', 0, 17344],
+      ['o', 6, 17344],
+      ['o', 10, 17344],
+      ['h1T', 4, 17344],
+      ['h1', 8, 17344],
     ]);
     // Designed gating levels, read back from the table: o at threshold/2 in 3, h1T at threshold in 6.
     expect(gateInputAt('o', 3)).toBe(8704);

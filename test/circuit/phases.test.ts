@@ -50,7 +50,13 @@ describe('training circuit on 20 MNIST samples (cpu)', async () => {
     expect(same('W2 copy 1', c.W2[1], c.W2[0])).toBe('identical');
     expect(same('W2 copy 2', c.W2[2], c.W2[0])).toBe('identical');
     expect(same('P', c.P, c.W2[0])).toBe('identical');
-    expect(same('−M', c.M.map((v) => -v), c.W2[0])).toBe('identical');
+    expect(
+      same(
+        '−M',
+        c.M.map((v) => -v),
+        c.W2[0],
+      ),
+    ).toBe('identical');
     expect(same('W1 vs initial', c.W1[0], initial(11).W1)).not.toBe('identical');
   });
 
@@ -66,10 +72,20 @@ describe('training circuit on 20 MNIST samples (cpu)', async () => {
 describe('a circuit pushed past its bias margin (initial W2 ×4)', () => {
   it('reports the crossing, o fires in phase 8, and the −W2ᵀ copy departs', async () => {
     const g = initial(1);
-    const w = weightsFrom(g.W1, g.W2.map((v) => Math.max(-254, Math.min(254, 4 * v))));
+    const w = weightsFrom(
+      g.W1,
+      g.W2.map((v) => Math.max(-254, Math.min(254, 4 * v))),
+    );
     const crossings: MarginCrossing[] = [];
     const trainer = await createCircuitTrainer(
-      { shape: SHAPE, semantics: 'loihi', train: mnistTrain(), initial: [w], recordSpikes: ['o'], marginCheck: { onCrossing: (c) => crossings.push(c) } },
+      {
+        shape: SHAPE,
+        semantics: 'loihi',
+        train: mnistTrain(),
+        initial: [w],
+        recordSpikes: ['o'],
+        marginCheck: { onCrossing: (c) => crossings.push(c) },
+      },
       'cpu',
     );
     await trainer.train([order(1, 8)]);
@@ -82,6 +98,12 @@ describe('a circuit pushed past its bias margin (initial W2 ×4)', () => {
     expect(bad.length).toBeGreaterThan(0);
     expect(bad[0]).toMatchObject({ population: 'o', phase: 8, sample: crossings[0]!.sample, index: crossings[0]!.unit });
     const c = await trainer.readCopies(0);
-    expect(same('−M', c.M.map((v) => -v), c.W2[0])).not.toBe('identical');
+    expect(
+      same(
+        '−M',
+        c.M.map((v) => -v),
+        c.W2[0],
+      ),
+    ).not.toBe('identical');
   });
 });

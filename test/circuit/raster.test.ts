@@ -22,7 +22,11 @@ describe('raster', () => {
     const pop = (name: string) => raster.populations.find((p) => p.name === name)!;
     for (let j = 0; j < 12; j++) expect(pop(`g${String(j).padStart(2, '0')}`).spikes).toEqual([[(j + 11) % 12, 0]]);
     const active = Array.from(data.x.subarray(K * 400, K * 400 + 400)).flatMap((v, i) => (v ? [i] : []));
-    expect(pop('x').spikes.filter(([s]) => s === 1).map(([, i]) => i)).toEqual(active);
+    expect(
+      pop('x')
+        .spikes.filter(([s]) => s === 1)
+        .map(([, i]) => i),
+    ).toEqual(active);
     expect(pop('t').spikes).toEqual([[3, data.labels[K]]]);
     for (const p of raster.populations) for (const [s] of p.spikes) expect(p.phases, `${p.name} at ${s}`).toContain(s);
     // The weight changes are those of one sample of the chip algorithm.
@@ -30,11 +34,27 @@ describe('raster', () => {
     const trace = trainSampleLoihi(SHAPE, ref, data.x.subarray(K * 400, K * 400 + 400), data.labels[K]!);
     const changed = (a: Int32Array, b: Int32Array) => a.reduce((n, v, i) => n + (v !== b[i] ? 1 : 0), 0);
     expect(raster.changed).toEqual({ W1: changed(ref.W1, w.W1), W2: changed(ref.W2, w.W2), P: changed(ref.P, w.P), M: changed(ref.M, w.M) });
-    expect(pop('h1').spikes.filter(([s]) => s === 2).map(([, i]) => i)).toEqual([...trace.h].flatMap((v, i) => (v ? [i] : [])));
-    expect(pop('o').spikes.filter(([s]) => s === 3).map(([, i]) => i)).toEqual([...trace.o].flatMap((v, i) => (v ? [i] : [])));
+    expect(
+      pop('h1')
+        .spikes.filter(([s]) => s === 2)
+        .map(([, i]) => i),
+    ).toEqual([...trace.h].flatMap((v, i) => (v ? [i] : [])));
+    expect(
+      pop('o')
+        .spikes.filter(([s]) => s === 3)
+        .map(([, i]) => i),
+    ).toEqual([...trace.o].flatMap((v, i) => (v ? [i] : [])));
     const ones = (m: Uint8Array) => [...m].flatMap((v, i) => (v ? [i] : []));
-    expect(pop('h1').spikes.filter(([s]) => s === 7).map(([, i]) => i)).toEqual(ones(trace.d1p));
-    expect(pop('h1').spikes.filter(([s]) => s === 11).map(([, i]) => i)).toEqual(ones(trace.d1m));
+    expect(
+      pop('h1')
+        .spikes.filter(([s]) => s === 7)
+        .map(([, i]) => i),
+    ).toEqual(ones(trace.d1p));
+    expect(
+      pop('h1')
+        .spikes.filter(([s]) => s === 11)
+        .map(([, i]) => i),
+    ).toEqual(ones(trace.d1m));
     expect(trace.d1p.some((v) => v) || trace.d1m.some((v) => v)).toBe(true);
   });
 
@@ -43,7 +63,18 @@ describe('raster', () => {
     try {
       const w = initial(4);
       writeCheckpoint(dir, {
-        config: { dataset: 'mnist', engine: 'circuit', semantics: 'loihi', seed: 4, replicas: 1, shape: SHAPE, trainSize: 60000, initWeightsSha256: null, orderSha256: null, remedies: null },
+        config: {
+          dataset: 'mnist',
+          engine: 'circuit',
+          semantics: 'loihi',
+          seed: 4,
+          replicas: 1,
+          shape: SHAPE,
+          trainSize: 60000,
+          initWeightsSha256: null,
+          orderSha256: null,
+          remedies: null,
+        },
         progress: { samples: 0, epoch: 0, offset: 0 },
         epochs: 1,
         replicas: [{ replica: 0, seed: 4, weights: w }],

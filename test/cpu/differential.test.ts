@@ -19,8 +19,14 @@ describe('CPU backend vs a naive simulator on random networks', () => {
       for (const g of network.groups) {
         const spikes = naive.trace.flatMap((s, t) => s.spikes[g.name]!.map((i) => [t, i]));
         expect(rec!.spikes[g.name], `seed ${seed} group ${g.name} spikes`).toEqual(spikes);
-        expect(rec!.u[g.name]!.map((row) => Array.from(row)), `seed ${seed} group ${g.name} u`).toEqual(naive.trace.map((s) => s.u[g.name]));
-        expect(rec!.v[g.name]!.map((row) => Array.from(row)), `seed ${seed} group ${g.name} v`).toEqual(naive.trace.map((s) => s.v[g.name]));
+        expect(
+          rec!.u[g.name]!.map((row) => Array.from(row)),
+          `seed ${seed} group ${g.name} u`,
+        ).toEqual(naive.trace.map((s) => s.u[g.name]));
+        expect(
+          rec!.v[g.name]!.map((row) => Array.from(row)),
+          `seed ${seed} group ${g.name} v`,
+        ).toEqual(naive.trace.map((s) => s.v[g.name]));
       }
       for (const p of network.projections) {
         expect(Array.from(await sim.readWeights(p.name)), `seed ${seed} weights of ${p.name}`).toEqual(naive.weights[p.name]);

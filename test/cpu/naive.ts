@@ -26,7 +26,9 @@ interface Synapse {
 
 /** Runs `steps` steps and returns spikes, u, v of every group at every step, and final weights (description layout). */
 export function runNaive(network: Network, steps: number): { trace: NaiveStep[]; weights: Record<string, number[]> } {
-  const state = new Map(network.groups.map((g) => [g.name, Array.from({ length: g.size }, (_, i) => ({ u: g.uInit?.[i] ?? 0, v: g.vInit?.[i] ?? 0, refUntil: -1 }))]));
+  const state = new Map(
+    network.groups.map((g) => [g.name, Array.from({ length: g.size }, (_, i) => ({ u: g.uInit?.[i] ?? 0, v: g.vInit?.[i] ?? 0, refUntil: -1 }))]),
+  );
   const synapses = network.projections.map((p) => {
     const list: Synapse[] = [];
     const s = p.synapses;
@@ -35,10 +37,17 @@ export function runNaive(network: Network, steps: number): { trace: NaiveStep[];
     if (s.kind === 'dense') {
       for (let i = 0; i < s.weights.length; i++) {
         if (s.weights[i] === 0 && !p.learning) continue;
-        list.push({ pre: i % preSize, post: Math.floor(i / preSize), w: quantizeWeight(s.weights[i]!, p.signMode, p.numWeightBits), delay: delayOf(i), desc: i });
+        list.push({
+          pre: i % preSize,
+          post: Math.floor(i / preSize),
+          w: quantizeWeight(s.weights[i]!, p.signMode, p.numWeightBits),
+          delay: delayOf(i),
+          desc: i,
+        });
       }
     } else {
-      for (let i = 0; i < s.pre.length; i++) list.push({ pre: s.pre[i]!, post: s.post[i]!, w: quantizeWeight(s.weights[i]!, p.signMode, p.numWeightBits), delay: delayOf(i), desc: i });
+      for (let i = 0; i < s.pre.length; i++)
+        list.push({ pre: s.pre[i]!, post: s.post[i]!, w: quantizeWeight(s.weights[i]!, p.signMode, p.numWeightBits), delay: delayOf(i), desc: i });
     }
     return list;
   });
@@ -108,7 +117,7 @@ export const rng = uniformStream;
 export function randomNetwork(seed: number, steps: number): Network {
   const r = rng(seed);
   const int = (lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
-  const pick = <T,>(xs: readonly T[]): T => xs[int(0, xs.length - 1)]!;
+  const pick = <T>(xs: readonly T[]): T => xs[int(0, xs.length - 1)]!;
   const groups = Array.from({ length: int(1, 3) }, (_, gi) => {
     const size = int(1, 6);
     return {
@@ -154,15 +163,25 @@ export function randomNetwork(seed: number, steps: number): Network {
           }
         : undefined;
     if (r() < 0.5) {
-      return { ...common, synapses: { kind: 'dense' as const, weights: Array.from({ length: count }, weight), delays }, ...(learning ? { learning } : {}) };
+      return {
+        ...common,
+        synapses: { kind: 'dense' as const, weights: Array.from({ length: count }, weight), delays },
+        ...(learning ? { learning } : {}),
+      };
     }
     const pre: number[] = [];
     const post: number[] = [];
-    for (let j = 0; j < from.size; j++) for (let i = 0; i < to.size; i++) if (r() < 0.6) (pre.push(j), post.push(i));
+    for (let j = 0; j < from.size; j++) for (let i = 0; i < to.size; i++) if (r() < 0.6) pre.push(j), post.push(i);
     const n = pre.length;
     return {
       ...common,
-      synapses: { kind: 'sparse' as const, pre, post, weights: Array.from({ length: n }, weight), delays: typeof delays === 'number' ? delays : delays.slice(0, n) },
+      synapses: {
+        kind: 'sparse' as const,
+        pre,
+        post,
+        weights: Array.from({ length: n }, weight),
+        delays: typeof delays === 'number' ? delays : delays.slice(0, n),
+      },
       ...(learning ? { learning } : {}),
     };
   });

@@ -20,9 +20,22 @@ function learningNetwork(plasticWeights: number[] = [10, 20]): Network {
       { name: 'reward', size: 2 },
     ],
     projections: [
-      { name: 'drive_post', from: 'drive', to: 'post', weightExp: 0, numWeightBits: 8, signMode: 'excitatory', synapses: { kind: 'dense', weights: [200, 0, 0, 200], delays: 0 } },
       {
-        name: 'plastic', from: 'pre', to: 'post', weightExp: 0, numWeightBits: 8, signMode: 'mixed',
+        name: 'drive_post',
+        from: 'drive',
+        to: 'post',
+        weightExp: 0,
+        numWeightBits: 8,
+        signMode: 'excitatory',
+        synapses: { kind: 'dense', weights: [200, 0, 0, 200], delays: 0 },
+      },
+      {
+        name: 'plastic',
+        from: 'pre',
+        to: 'post',
+        weightExp: 0,
+        numWeightBits: 8,
+        signMode: 'mixed',
         synapses: { kind: 'dense', weights: plasticWeights, delays: 0 },
         learning: { dw: '4*x0*y0*r1 - 2*x0*y0', reward: 'reward' },
       },
@@ -46,14 +59,20 @@ describe('learning timing (spike-then-learn, nbp-circuit.md §2)', () => {
     // Rewarded coincidence on post[1] at step 6 (reward index 1 counts as well): +2.
     sim.injectSpikes('drive', [[5, 1]]);
     sim.injectSpikes('pre', [[6, 0]]);
-    sim.injectSpikes('reward', [[5, 0], [6, 1]]);
+    sim.injectSpikes('reward', [
+      [5, 0],
+      [6, 1],
+    ]);
     await sim.run(3);
     expect(Array.from(await sim.readWeights('plastic'))).toEqual([8, 22]);
 
     // Reward in the steps before and after the coincidence (8 and 10), not in it (9): depression.
     sim.injectSpikes('drive', [[8, 0]]);
     sim.injectSpikes('pre', [[9, 0]]);
-    sim.injectSpikes('reward', [[8, 0], [10, 0]]);
+    sim.injectSpikes('reward', [
+      [8, 0],
+      [10, 0],
+    ]);
     await sim.run(3);
     expect(Array.from(await sim.readWeights('plastic'))).toEqual([6, 22]);
 
@@ -63,7 +82,12 @@ describe('learning timing (spike-then-learn, nbp-circuit.md §2)', () => {
     sim.injectSpikes('reward', [[14, 0]]);
     await sim.run(5);
     expect(Array.from(await sim.readWeights('plastic'))).toEqual([6, 22]);
-    expect((await sim.readRecording())[0]!.spikes.post).toEqual([[3, 0], [6, 1], [9, 0], [12, 1]]);
+    expect((await sim.readRecording())[0]!.spikes.post).toEqual([
+      [3, 0],
+      [6, 1],
+      [9, 0],
+      [12, 1],
+    ]);
     // Synaptic events: 4 drive spikes × 1 synapse + 4 pre spikes × 2 synapses (plastic keeps all).
     expect(sim.stats()).toEqual({ steps: 16, dispatches: 0, submits: 0, readbacks: 0, synapticEvents: 4 + 8 });
     sim.dispose();
@@ -72,8 +96,16 @@ describe('learning timing (spike-then-learn, nbp-circuit.md §2)', () => {
   it('saturates at [-256, 254] and keeps zero-weight plastic synapses', async () => {
     const sim = await backend.create(learningNetwork([254, -255]));
     expect(Array.from(await sim.readWeights('plastic'))).toEqual([254, -256]); // stored weights are quantized
-    sim.injectSpikes('drive', [[0, 0], [0, 1], [3, 0], [3, 1]]);
-    sim.injectSpikes('pre', [[1, 0], [4, 0]]);
+    sim.injectSpikes('drive', [
+      [0, 0],
+      [0, 1],
+      [3, 0],
+      [3, 1],
+    ]);
+    sim.injectSpikes('pre', [
+      [1, 0],
+      [4, 0],
+    ]);
     sim.injectSpikes('reward', [[1, 0]]);
     await sim.run(6);
     // step 1 rewarded: 254 → 254 (saturated), -256 → -254; step 4 unrewarded: 252, -256.
@@ -81,7 +113,10 @@ describe('learning timing (spike-then-learn, nbp-circuit.md §2)', () => {
 
     const zero = await backend.create(learningNetwork([0, 1]));
     expect(Array.from(await zero.readWeights('plastic'))).toEqual([0, 0]);
-    zero.injectSpikes('drive', [[0, 0], [0, 1]]);
+    zero.injectSpikes('drive', [
+      [0, 0],
+      [0, 1],
+    ]);
     zero.injectSpikes('pre', [[1, 0]]);
     await zero.run(2);
     expect(Array.from(await zero.readWeights('plastic'))).toEqual([-2, -2]);
@@ -103,7 +138,11 @@ describe('replicas', () => {
     const network = randomNetwork(7, 30);
     network.projections[0]!.learning = { dw: '4*x0*y0*r1 - 2*x0*y0 - x0 + y0', reward: 's0' };
     const source = network.sources[0]!;
-    const extra: Array<[number, number]> = [[3, 0], [11, source.size - 1], [20, 0]];
+    const extra: Array<[number, number]> = [
+      [3, 0],
+      [11, source.size - 1],
+      [20, 0],
+    ];
     const p0 = network.projections[0]!;
     const altWeights = Array.from(p0.synapses.weights, (w, i) => (i % 3 === 0 ? -w : w + (w < 255 ? 1 : 0)));
     const recording = { spikes: 'all' as const, state: 'all' as const, stateSteps: [0, 9, 10, 29] };
@@ -151,7 +190,10 @@ describe('simulation API', () => {
 
   it('records u/v only at stateSteps, and clears recordings', async () => {
     const sim = await backend.create(learningNetwork(), { recording: { spikes: 'all', state: ['post'], stateSteps: [1, 3] } });
-    sim.injectSpikes('drive', [[0, 0], [2, 1]]);
+    sim.injectSpikes('drive', [
+      [0, 0],
+      [2, 1],
+    ]);
     await sim.run(2);
     let rec = (await sim.readRecording())[0]!;
     expect(rec.u.post!.map((row) => Array.from(row))).toEqual([[12800, 0]]);
@@ -174,7 +216,9 @@ describe('simulation API', () => {
     await expect(sim.writeWeights('plastic', [1, 2, 3])).rejects.toThrow(/got 3 weights, expected 2/);
     await expect(sim.writeWeights('plastic', [1, 256])).rejects.toThrow(/weights\[1\] = 256 is out of range -256\.\.255/);
     await expect(sim.readState('pre')).rejects.toThrow(/no group named 'pre'/);
-    await expect(backend.create(learningNetwork(), { recording: { spikes: ['nope'] } })).rejects.toThrow(/recording\.spikes\[0\] = 'nope' names no group/);
+    await expect(backend.create(learningNetwork(), { recording: { spikes: ['nope'] } })).rejects.toThrow(
+      /recording\.spikes\[0\] = 'nope' names no group/,
+    );
     await expect(backend.create(learningNetwork(), { recording: { stateSteps: [3, 3] } })).rejects.toThrow(/stateSteps\[1\] = 3 must be greater/);
     const bad = learningNetwork();
     bad.groups[0]!.du = 5000;
@@ -188,8 +232,20 @@ describe('weight exponent on group sums', () => {
       const sim = await backend.create(
         {
           groups: [{ name: 'n', size: 1, du: 4095, dv: 0, vth: 131071, biasMant: [0], biasExp: 0, refractory: 0 }],
-          sources: [{ name: 's', size: 3, spikes: [[0, 0], [0, 1], [0, 2]] }],
-          projections: [{ name: 'p', from: 's', to: 'n', weightExp: -1, numWeightBits: 8, signMode: 'mixed', synapses: { kind: 'dense', weights, delays } }],
+          sources: [
+            {
+              name: 's',
+              size: 3,
+              spikes: [
+                [0, 0],
+                [0, 1],
+                [0, 2],
+              ],
+            },
+          ],
+          projections: [
+            { name: 'p', from: 's', to: 'n', weightExp: -1, numWeightBits: 8, signMode: 'mixed', synapses: { kind: 'dense', weights, delays } },
+          ],
         },
         { recording: { state: 'all', stateSteps: [1, 2] } },
       );

@@ -33,7 +33,10 @@ export function syntheticImages(n: number, seed: number): { pixels: Uint8Array; 
 /** Writes {train,t10k}-{images-idx3,labels-idx1}-ubyte (optionally gzipped) into a fresh temp directory. */
 export function writeSyntheticDataDir(nTrain = 40, nTest = 20, gzip = false): string {
   const dir = mkdtempSync(join(tmpdir(), 'synfire-data-'));
-  for (const [split, n, seed] of [['train', nTrain, 7], ['t10k', nTest, 11]] as const) {
+  for (const [split, n, seed] of [
+    ['train', nTrain, 7],
+    ['t10k', nTest, 11],
+  ] as const) {
     const { pixels, labels } = syntheticImages(n, seed);
     const files: Array<[string, Uint8Array]> = [
       [`${split}-images-idx3-ubyte`, encodeIdx([n, 28, 28], pixels)],

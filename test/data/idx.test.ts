@@ -40,7 +40,9 @@ describe('parseIdx', () => {
     const full = encodeIdx([3, 28, 28], new Uint8Array(3 * 784));
     expect(() => parseIdx(full.subarray(0, 2), 't.idx')).toThrow(/t\.idx: truncated IDX file \(2 bytes/);
     expect(() => parseIdx(full.subarray(0, 10), 't.idx')).toThrow(/t\.idx: truncated IDX header \(10 bytes, need 16/);
-    expect(() => parseIdx(full.subarray(0, full.length - 5), 't.idx')).toThrow(/t\.idx: truncated IDX file: header says 3×28×28 = 2352 bytes of data, the file has 2347/);
+    expect(() => parseIdx(full.subarray(0, full.length - 5), 't.idx')).toThrow(
+      /t\.idx: truncated IDX file: header says 3×28×28 = 2352 bytes of data, the file has 2347/,
+    );
   });
 
   it('rejects trailing bytes', () => {
@@ -56,8 +58,12 @@ describe('imageSet', () => {
     expect(set).toMatchObject({ n: 2, rows: 28, cols: 28 });
   });
   it('rejects mismatched counts, bad labels and wrong dimensions', () => {
-    expect(() => imageSet(images, parseIdx(encodeIdx([3], Uint8Array.of(1, 2, 3)), 'lab'), 'img', 'lab')).toThrow(/lab: has 3 labels but img has 2 images/);
-    expect(() => imageSet(images, parseIdx(encodeIdx([2], Uint8Array.of(1, 10)), 'lab'), 'img', 'lab')).toThrow(/lab: label 1 is 10; expected 0\.\.9/);
+    expect(() => imageSet(images, parseIdx(encodeIdx([3], Uint8Array.of(1, 2, 3)), 'lab'), 'img', 'lab')).toThrow(
+      /lab: has 3 labels but img has 2 images/,
+    );
+    expect(() => imageSet(images, parseIdx(encodeIdx([2], Uint8Array.of(1, 10)), 'lab'), 'img', 'lab')).toThrow(
+      /lab: label 1 is 10; expected 0\.\.9/,
+    );
     expect(() => imageSet(parseIdx(encodeIdx([2, 784], new Uint8Array(2 * 784)), 'img'), images, 'img', 'lab')).toThrow(/img: expected 3 dimensions/);
     expect(() => imageSet(images, images, 'img', 'lab')).toThrow(/lab: expected 1 dimension/);
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { activeLists, authorsPixelOn, encodeImages, PIXEL_ON } from '../../src/data/preprocess.ts';
 
 describe('pixel rule', () => {
-  it('a pixel is on iff ≥ 129, exactly as the authors\' double /255, ×256, round(2) > 0.5 arithmetic', () => {
+  it("a pixel is on iff ≥ 129, exactly as the authors' double /255, ×256, round(2) > 0.5 arithmetic", () => {
     for (let p = 0; p < 256; p++) expect(authorsPixelOn(p), `pixel ${p}`).toBe(p >= PIXEL_ON);
     expect(authorsPixelOn(128)).toBe(false);
     expect(authorsPixelOn(129)).toBe(true);

@@ -25,7 +25,13 @@ describe('gating weight encodings (nbp-circuit.md §4)', () => {
 
   it('gating levels are the authors’ values', () => {
     expect(GATING_WEIGHTS).toEqual({
-      gate: 8704, halfGate: 512, biasCancel: 8192, inhibit: -8128, ring: 9280, relay: 520, relayInhibit: -520,
+      gate: 8704,
+      halfGate: 512,
+      biasCancel: 8192,
+      inhibit: -8128,
+      ring: 9280,
+      relay: 520,
+      relayInhibit: -520,
     });
   });
 

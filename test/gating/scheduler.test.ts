@@ -44,7 +44,10 @@ describe('phase scheduler', () => {
     const recs = await sim.readRecording();
     recs.forEach((rec, r) => {
       for (let j = 0; j < 4; j++) {
-        expect(rec.spikes[`g0${j}`]!.map(([s]) => ring.clock.phaseOf(s)), `g0${j}`).toEqual(Array(j === 0 ? 6 : 5).fill((j + 3) % 4));
+        expect(
+          rec.spikes[`g0${j}`]!.map(([s]) => ring.clock.phaseOf(s)),
+          `g0${j}`,
+        ).toEqual(Array(j === 0 ? 6 : 5).fill((j + 3) % 4));
       }
       const expected = Array.from({ length: 5 }, (_, k) => [...new Set(inputs(k, r))].sort().map((i) => [ring.clock.step(k, 1), i]));
       expect(rec.spikes.P, `replica ${r} P`).toEqual(expected.flat());
@@ -60,7 +63,11 @@ describe('phase scheduler', () => {
     const scheduler = new PhaseScheduler(sim, ring.clock, [{ source: 'in', phase: 0, shared: true, indices: (k) => [k] }]);
     await scheduler.runSamples(2);
     const recs = await sim.readRecording();
-    for (const rec of recs) expect(rec.spikes.P).toEqual([[5, 0], [9, 1]]);
+    for (const rec of recs)
+      expect(rec.spikes.P).toEqual([
+        [5, 0],
+        [9, 1],
+      ]);
     await sim.run(1);
     await expect(scheduler.runSamples(1)).rejects.toThrow(/inside a sample \(phase 1\)/);
     await expect(scheduler.runSamples(1, { probePhases: [2, 1] })).rejects.toThrow();

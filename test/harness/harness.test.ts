@@ -28,7 +28,10 @@ async function waitGone(pid: number): Promise<boolean> {
 
 describe('static server', () => {
   it('serves assets and named directories on 127.0.0.1 only, and nothing outside them', async () => {
-    const server = await startServer({ assets: new Map([['/index.html', { body: '<p>hi</p>', type: 'text/html' }]]), directories: { '/fx/': fixtures } });
+    const server = await startServer({
+      assets: new Map([['/index.html', { body: '<p>hi</p>', type: 'text/html' }]]),
+      directories: { '/fx/': fixtures },
+    });
     try {
       expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(await (await fetch(`${server.url}/`)).text()).toBe('<p>hi</p>');
@@ -73,8 +76,14 @@ describe('the same definition in Node and in headless Chromium', () => {
     } finally {
       await server.close();
     }
-    expect(nodeResults.map((r) => [r.backend, r.environment])).toEqual([['cpu', 'node'], ['webgpu', 'node']]);
-    expect(browserResults.map((r) => [r.backend, r.environment])).toEqual([['cpu', 'browser'], ['webgpu', 'browser']]);
+    expect(nodeResults.map((r) => [r.backend, r.environment])).toEqual([
+      ['cpu', 'node'],
+      ['webgpu', 'node'],
+    ]);
+    expect(browserResults.map((r) => [r.backend, r.environment])).toEqual([
+      ['cpu', 'browser'],
+      ['webgpu', 'browser'],
+    ]);
     for (let i = 0; i < 2; i++) {
       expect(Object.keys(browserResults[i]!).sort()).toEqual(Object.keys(nodeResults[i]!).sort());
       expect(browserResults[i]!.extra).toEqual(nodeResults[i]!.extra);
@@ -88,7 +97,7 @@ describe('the same definition in Node and in headless Chromium', () => {
 });
 
 describe('bench:browser', () => {
-  it('runs the project\'s core benchmark in Chromium and records every field the CLI records', async () => {
+  it("runs the project's core benchmark in Chromium and records every field the CLI records", async () => {
     const results = await runBrowserBench({
       entries: [{ name: 'core', quick: true, params: { sizes: '200', steps: '20', warmup: '5' } }],
       timeoutMs: 180_000,
@@ -101,7 +110,16 @@ describe('bench:browser', () => {
     // The wasm engine runs in the page too (in the page's thread), checked spike by spike against the oracle.
     expect(results[1]!.extra?.speedRatio).toBeGreaterThan(0);
     const gpu = results[2]!;
-    for (const key of ['neuronStepsPerS', 'synapticEventsPerS', 'usPerStep', 'dispatchesPerStep', 'submitsPerStep', 'gpuMsPerStep', 'compileMs', 'bytesPerSynapse'] as const) {
+    for (const key of [
+      'neuronStepsPerS',
+      'synapticEventsPerS',
+      'usPerStep',
+      'dispatchesPerStep',
+      'submitsPerStep',
+      'gpuMsPerStep',
+      'compileMs',
+      'bytesPerSynapse',
+    ] as const) {
       expect(typeof gpu[key], key).toBe('number');
     }
     expect(gpu.adapter).toMatch(/swiftshader/);
@@ -115,11 +133,13 @@ describe('browser cleanup', () => {
     let pid = 0;
     let profile = '';
     const started = Date.now();
-    await expect(withChromium({ timeoutMs: 4_000, console: false }, async (_page, browser) => {
-      pid = browser.process()!.pid!;
-      profile = (browser.process()!.spawnargs.find((a) => a.startsWith('--user-data-dir=')) ?? '').slice('--user-data-dir='.length);
-      await new Promise(() => {});
-    })).rejects.toBeInstanceOf(HarnessTimeoutError);
+    await expect(
+      withChromium({ timeoutMs: 4_000, console: false }, async (_page, browser) => {
+        pid = browser.process()!.pid!;
+        profile = (browser.process()!.spawnargs.find((a) => a.startsWith('--user-data-dir=')) ?? '').slice('--user-data-dir='.length);
+        await new Promise(() => {});
+      }),
+    ).rejects.toBeInstanceOf(HarnessTimeoutError);
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(pid).toBeGreaterThan(0);
     expect(await waitGone(pid)).toBe(true);
@@ -129,10 +149,12 @@ describe('browser cleanup', () => {
 
   it('closes the browser when the work throws', async () => {
     let pid = 0;
-    await expect(withChromium({ timeoutMs: 60_000, console: false }, async (_page, browser) => {
-      pid = browser.process()!.pid!;
-      throw new Error('work failed');
-    })).rejects.toThrow('work failed');
+    await expect(
+      withChromium({ timeoutMs: 60_000, console: false }, async (_page, browser) => {
+        pid = browser.process()!.pid!;
+        throw new Error('work failed');
+      }),
+    ).rejects.toThrow('work failed');
     expect(await waitGone(pid)).toBe(true);
   });
 });

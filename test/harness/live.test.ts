@@ -25,11 +25,14 @@ async function nodeReference(): Promise<Array<Pick<MetricsRow, 'acc_spikes' | 'a
   const train = head(loadDataset('mnist', 'train'), TRAIN);
   const test = head(loadDataset('mnist', 'test'), TEST);
   const shape = { nIn: 400, nHid: 400, nOut: 10 };
-  const trainer = await createCpuFusedTrainer({ shape, semantics: 'loihi', train, initial: [0, 1].map((r) => glorotInit(shape, replicaSeed(1, r))) }, { threads: 0 });
+  const trainer = await createCpuFusedTrainer(
+    { shape, semantics: 'loihi', train, initial: [0, 1].map((r) => glorotInit(shape, replicaSeed(1, r))) },
+    { threads: 0 },
+  );
   const orders = [0, 1].map((r) => epochOrder(TRAIN, replicaSeed(1, r), 0));
   const out = [];
   for (let h = 0; h < 2; h++) {
-    await trainer.train(orders.map((o) => o.subarray(h * TRAIN / 2, (h + 1) * TRAIN / 2)));
+    await trainer.train(orders.map((o) => o.subarray((h * TRAIN) / 2, ((h + 1) * TRAIN) / 2)));
     out.push(...(await trainer.evaluate(test)).map((m) => ({ acc_spikes: m.acc_spikes, acc_membrane: m.acc_membrane, mse: m.mse })));
   }
   trainer.dispose();
@@ -58,7 +61,12 @@ describe('live training page in headless Chromium', () => {
       await server.close();
     }
     expect(result.status).toMatch(/^webgpu: 400 samples per replica/);
-    expect(result.rows.map((r) => [r.replica, r.epoch, r.samples])).toEqual([[0, 0.5, 200], [1, 0.5, 200], [0, 1, 400], [1, 1, 400]]);
+    expect(result.rows.map((r) => [r.replica, r.epoch, r.samples])).toEqual([
+      [0, 0.5, 200],
+      [1, 0.5, 200],
+      [0, 1, 400],
+      [1, 1, 400],
+    ]);
     // The fused WGSL trainer is bit-exact with the CPU engine, so the page's metrics equal Node's.
     expect(result.rows.map((r) => ({ acc_spikes: r.acc_spikes, acc_membrane: r.acc_membrane, mse: r.mse }))).toEqual(await nodeReference());
     expect(result.stats.map((s) => s.id)).toEqual(['live-accuracy', 'live-mse', 'live-raster']);

@@ -22,7 +22,9 @@ describe('bench nbp (smoke: structure only, never timings)', () => {
     }
     // With the circuit on (the default), its training and 4-step inference rows follow the fused ones.
     const withCircuit = await definition.run(
-      { quick: true, backends: ['cpu'], params: { samples: '100', replicas: '1', 'circuit-samples': '6', 'circuit-eval': '24' } }, env);
+      { quick: true, backends: ['cpu'], params: { samples: '100', replicas: '1', 'circuit-samples': '6', 'circuit-eval': '24' } },
+      env,
+    );
     expect(withCircuit.map((r) => [r.benchmark, r.backend, r.sizes.samples])).toEqual([
       ['nbp', 'cpu', 100],
       ['nbp', 'cpu', 10000],
@@ -30,6 +32,8 @@ describe('bench nbp (smoke: structure only, never timings)', () => {
       ['nbp-circuit-infer', 'cpu', 24],
     ]);
     expect(withCircuit[2]!.dispatchesPerStep).toBe(0);
-    await expect(definition.run({ quick: true, backends: ['cpu'], params: { replicas: 'two' } }, env)).rejects.toThrow(/-p replicas= must be a positive integer/);
+    await expect(definition.run({ quick: true, backends: ['cpu'], params: { replicas: 'two' } }, env)).rejects.toThrow(
+      /-p replicas= must be a positive integer/,
+    );
   });
 });

@@ -28,7 +28,18 @@ function checkpoint(samples: number): Checkpoint {
   w.W1[1] = 254;
   w.M[2] = -256;
   return {
-    config: { dataset: 'mnist', engine: 'fused', semantics: 'loihi', seed: 1, replicas: 1, shape, trainSize: 100, initWeightsSha256: null, orderSha256: null, remedies: null },
+    config: {
+      dataset: 'mnist',
+      engine: 'fused',
+      semantics: 'loihi',
+      seed: 1,
+      replicas: 1,
+      shape,
+      trainSize: 100,
+      initWeightsSha256: null,
+      orderSha256: null,
+      remedies: null,
+    },
     progress: { samples, epoch: 0, offset: samples },
     epochs: 1,
     replicas: [{ replica: 0, seed: 1, weights: w }],
@@ -66,7 +77,9 @@ describe('checkpoints', () => {
   });
 
   it('reports unreadable checkpoints and configuration differences clearly', () => {
-    expect(() => readCheckpoint(mkdtempSync(join(tmpdir(), 'synfire-ckpt-')))).toThrow(/checkpoint\.json not found: is '.*' a training run directory/);
+    expect(() => readCheckpoint(mkdtempSync(join(tmpdir(), 'synfire-ckpt-')))).toThrow(
+      /checkpoint\.json not found: is '.*' a training run directory/,
+    );
     const a = checkpoint(1).config;
     expect(configDifferences(a, { ...a, seed: 2, semantics: 'numpy' })).toEqual(['semantics: "loihi" → "numpy"', 'seed: 1 → 2']);
   });

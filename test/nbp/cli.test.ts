@@ -46,9 +46,17 @@ describe('synfire train', () => {
     expect(await cli(...base(), '--epochs', '2', '--seed', '3', '--replicas', '2', '--out', full)).toBe(0);
     const rows = metrics(full);
     expect(rows.map((r) => [r.replica, r.epoch, r.samples])).toEqual([
-      [0, 0.5, 20], [1, 0.5, 20], [0, 1, 40], [1, 1, 40], [0, 1.5, 60], [1, 1.5, 60], [0, 2, 80], [1, 2, 80],
+      [0, 0.5, 20],
+      [1, 0.5, 20],
+      [0, 1, 40],
+      [1, 1, 40],
+      [0, 1.5, 60],
+      [1, 1.5, 60],
+      [0, 2, 80],
+      [1, 2, 80],
     ]);
-    for (const key of ['acc_spikes', 'acc_membrane', 'acc_exact', 'mse', 'silent', 'train_samples_per_s']) expect(typeof rows[0]![key]).toBe('number');
+    for (const key of ['acc_spikes', 'acc_membrane', 'acc_exact', 'mse', 'silent', 'train_samples_per_s'])
+      expect(typeof rows[0]![key]).toBe('number');
     expect(rows[1]!.seed).toBe(4);
     expect(out.join('\n')).toMatch(/acc_spikes .*±/);
 
@@ -73,17 +81,39 @@ describe('synfire train', () => {
     expect(await cli(...base(), '--epochs', '1', '--seed', '1', '--out', first, '--samples', '10')).toBe(0);
     const wfile = join(first, 'w.json');
     expect(await cli('export', first, wfile)).toBe(0);
-    const order = [[5, 3, 3, 39, 0, 12], [7, 7, 1]];
+    const order = [
+      [5, 3, 3, 39, 0, 12],
+      [7, 7, 1],
+    ];
     const ofile = join(first, 'order.json');
     writeFileSync(ofile, JSON.stringify(order));
     for (const semantics of ['loihi', 'numpy'] as const) {
       const dir = runs();
-      expect(await cli(...base(), '--epochs', '2', '--seed', '9', '--semantics', semantics, '--init-weights', wfile, '--order', ofile, '--order-subsets', '--out', dir)).toBe(0);
+      expect(
+        await cli(
+          ...base(),
+          '--epochs',
+          '2',
+          '--seed',
+          '9',
+          '--semantics',
+          semantics,
+          '--init-weights',
+          wfile,
+          '--order',
+          ofile,
+          '--order-subsets',
+          '--out',
+          dir,
+        ),
+      ).toBe(0);
       expect(metrics(dir).map((r) => r.samples)).toEqual([3, 6, 7, 9]);
       // Resuming needs the same --order again, but not --init-weights.
       expect(await cli('train', '--out', dir, '--resume', '--epochs', '2', '--backend', 'cpu', '--threads', '0', '--data-dir', data)).toBe(1);
       expect(err.join('\n')).toMatch(/the run used an --order file .*pass the same --order FILE/);
-      expect(await cli('train', '--out', dir, '--resume', '--order', ofile, '--order-subsets', '--backend', 'cpu', '--threads', '0', '--data-dir', data)).toBe(0);
+      expect(
+        await cli('train', '--out', dir, '--resume', '--order', ofile, '--order-subsets', '--backend', 'cpu', '--threads', '0', '--data-dir', data),
+      ).toBe(0);
       expect(out.join('\n')).toMatch(/Test-set metrics after 9 samples/);
       const pair = parseWeightsJson(readFileSync(wfile, 'utf8'), wfile);
       const w = cloneWeights(weightsFrom(pair.W1, pair.W2));
@@ -99,7 +129,27 @@ describe('synfire train', () => {
 
   it('trains Fashion-MNIST-shaped data (784 inputs) and evaluates a checkpoint', async () => {
     const dir = runs();
-    expect(await cli('train', '--dataset', 'fashion', '--data-dir', data, '--backend', 'cpu', '--threads', '0', '--epochs', '1', '--seed', '2', '--samples', '15', '--out', dir)).toBe(0);
+    expect(
+      await cli(
+        'train',
+        '--dataset',
+        'fashion',
+        '--data-dir',
+        data,
+        '--backend',
+        'cpu',
+        '--threads',
+        '0',
+        '--epochs',
+        '1',
+        '--seed',
+        '2',
+        '--samples',
+        '15',
+        '--out',
+        dir,
+      ),
+    ).toBe(0);
     expect(readCheckpoint(dir).config.shape).toEqual({ nIn: 784, nHid: 400, nOut: 10 });
     expect(await cli('eval', '--checkpoint', dir, '--backend', 'cpu', '--data-dir', data)).toBe(0);
     const report = JSON.parse(out.join('\n')) as { dataset: string; samples: number; replicas: Array<Record<string, number>> };

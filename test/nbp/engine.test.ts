@@ -140,11 +140,17 @@ describe('createCpuFusedTrainer', () => {
   it('rejects bad inputs with clear errors', async () => {
     const bad = cloneWeights(w);
     bad.W2[5] = 256;
-    await expect(createCpuFusedTrainer({ shape, semantics: 'loihi', train: data, initial: [bad] })).rejects.toThrow(/replica 0 initial weights: W2\[5\] = 256 is outside the 8-bit weight range \[-256, 254\]/);
-    await expect(createCpuFusedTrainer({ shape, semantics: 'loihi', train: data, initial: [w], remedies: { nope: true } })).rejects.toThrow(/unknown remedy 'nope'/);
+    await expect(createCpuFusedTrainer({ shape, semantics: 'loihi', train: data, initial: [bad] })).rejects.toThrow(
+      /replica 0 initial weights: W2\[5\] = 256 is outside the 8-bit weight range \[-256, 254\]/,
+    );
+    await expect(createCpuFusedTrainer({ shape, semantics: 'loihi', train: data, initial: [w], remedies: { nope: true } })).rejects.toThrow(
+      /unknown remedy 'nope'/,
+    );
     const t = await createCpuFusedTrainer({ shape, semantics: 'numpy', train: data, initial: [w, w] });
     await expect(t.train([Uint32Array.of(1, 2), Uint32Array.of(1)])).rejects.toThrow(/replica 1 has 1 samples, replica 0 has 2/);
-    await expect(t.train([Uint32Array.of(1), Uint32Array.of(data.n)])).rejects.toThrow(/replica 1 order\[0\] = 60 is outside the training set \(0\.\.59\)/);
+    await expect(t.train([Uint32Array.of(1), Uint32Array.of(data.n)])).rejects.toThrow(
+      /replica 1 order\[0\] = 60 is outside the training set \(0\.\.59\)/,
+    );
     await expect(t.getWeights(2)).rejects.toThrow(/replica 2 is outside 0\.\.1/);
     t.dispose();
     await expect(t.evaluate(data)).rejects.toThrow(/after dispose/);

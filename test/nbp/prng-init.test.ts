@@ -46,7 +46,7 @@ describe('epoch orders', () => {
 });
 
 describe('Glorot init', () => {
-  it('is even, inside ±240, with the authors\' spread (std ≈ 51 for W1, ≈ 72 for W2 at 400-400-10)', () => {
+  it("is even, inside ±240, with the authors' spread (std ≈ 51 for W1, ≈ 72 for W2 at 400-400-10)", () => {
     const shape = { nIn: 400, nHid: 400, nOut: 10 };
     const w = glorotInit(shape, 1);
     const std = (a: Int32Array) => Math.sqrt(a.reduce((s, v) => s + v * v, 0) / a.length);

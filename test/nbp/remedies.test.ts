@@ -19,7 +19,11 @@ const arr = (a: ArrayLike<number>) => Array.from(a);
 function oneHidden(a2: number[]) {
   const shape: NbpShape = { nIn: 3, nHid: 5, nOut: a2.length };
   const W2 = Int32Array.from({ length: 5 * a2.length }, (_, e) => a2[e % a2.length]! / 5);
-  return { shape, w: weightsFrom(new Int32Array(15).fill(200), W2), col: (m: NbpWeights, k: number) => arr(m.W2.filter((_, e) => e % a2.length === k)) };
+  return {
+    shape,
+    w: weightsFrom(new Int32Array(15).fill(200), W2),
+    col: (m: NbpWeights, k: number) => arr(m.W2.filter((_, e) => e % a2.length === k)),
+  };
 }
 const X = [1, 1, 1];
 
@@ -37,7 +41,15 @@ function randomCase(seed: number) {
   return { shape, w: weightsFrom(W1, W2), data, order };
 }
 
-function referenceRun(semantics: Semantics, shape: NbpShape, w0: NbpWeights, data: EncodedDataset, order: Uint32Array, settings: RemedySettings | undefined, start = 0): NbpWeights {
+function referenceRun(
+  semantics: Semantics,
+  shape: NbpShape,
+  w0: NbpWeights,
+  data: EncodedDataset,
+  order: Uint32Array,
+  settings: RemedySettings | undefined,
+  start = 0,
+): NbpWeights {
   const w = cloneWeights(w0);
   const strategy = settings ? remedyStrategy({ params: remedyParams(settings), samplesDone: start, trainSize: data.n }) : undefined;
   for (let n = 0; n < order.length; n++) {
@@ -47,8 +59,19 @@ function referenceRun(semantics: Semantics, shape: NbpShape, w0: NbpWeights, dat
   return w;
 }
 
-function engineRun(semantics: Semantics, shape: NbpShape, w0: NbpWeights, data: EncodedDataset, order: Uint32Array, settings: RemedySettings | undefined): NbpWeights {
-  const e = new CpuReplicaEngine(shape, semantics, settings ? remedyStrategy({ params: remedyParams(settings), samplesDone: 0, trainSize: data.n }) : undefined);
+function engineRun(
+  semantics: Semantics,
+  shape: NbpShape,
+  w0: NbpWeights,
+  data: EncodedDataset,
+  order: Uint32Array,
+  settings: RemedySettings | undefined,
+): NbpWeights {
+  const e = new CpuReplicaEngine(
+    shape,
+    semantics,
+    settings ? remedyStrategy({ params: remedyParams(settings), samplesDone: 0, trainSize: data.n }) : undefined,
+  );
   e.setWeights(w0);
   const lists = activeLists(data);
   for (let i = 0; i < order.length; i += 97) e.train(order.subarray(i, i + 97), lists, data.labels);
@@ -95,11 +118,20 @@ describe('remedies change the per-sample algorithm as documented', () => {
     const { shape, w, col } = oneHidden([600, 400]);
     const faithful = cloneWeights(w);
     const t0 = trainSampleLoihi(shape, faithful, X, 0);
-    expect([arr(t0.d2p), arr(t0.d2m)]).toEqual([[0, 0], [0, 0]]);
+    expect([arr(t0.d2p), arr(t0.d2m)]).toEqual([
+      [0, 0],
+      [0, 0],
+    ]);
     const m = cloneWeights(w);
     const t1 = trainSampleLoihi(shape, m, X, 0, { box: remedyParams({ margin: 256 }), keep: null });
-    expect([arr(t1.d2p), arr(t1.d2m)]).toEqual([[1, 0], [0, 1]]);
-    expect([col(m, 0), col(m, 1)]).toEqual([[122, 122, 122, 122, 122], [78, 78, 78, 78, 78]]);
+    expect([arr(t1.d2p), arr(t1.d2m)]).toEqual([
+      [1, 0],
+      [0, 1],
+    ]);
+    expect([col(m, 0), col(m, 1)]).toEqual([
+      [122, 122, 122, 122, 122],
+      [78, 78, 78, 78, 78],
+    ]);
   });
   it('target-margin: a target at a2 = 1100 still learns with target-margin=1024 but not with margin=512', () => {
     const { shape, w } = oneHidden([1100, 0]);
@@ -116,7 +148,10 @@ describe('remedies change the per-sample algorithm as documented', () => {
   it('margin respects the box: a non-target above 1024 and a target above 512+margin get no error', () => {
     const { shape, w } = oneHidden([900, 1100]);
     const t = trainSampleLoihi(shape, cloneWeights(w), X, 0, { box: remedyParams({ margin: 256 }), keep: null });
-    expect([arr(t.d2p), arr(t.d2m)]).toEqual([[0, 0], [0, 0]]);
+    expect([arr(t.d2p), arr(t.d2m)]).toEqual([
+      [0, 0],
+      [0, 0],
+    ]);
   });
   it('hidden-box: a hidden unit with a1 = -100 (outside the box) learns only when the box is widened', () => {
     const shape: NbpShape = { nIn: 2, nHid: 1, nOut: 2 };
@@ -149,7 +184,16 @@ describe('remedies change the per-sample algorithm as documented', () => {
 });
 
 describe('fast CPU engine = reference with remedies; bit-identical without', () => {
-  const sets: Array<RemedySettings | undefined> = [undefined, { margin: 256 }, { 'output-floor': 4096 }, { 'lr-halve': 3 }, { 'hidden-box': 300 }, { 'target-margin': 900, margin: 100 }, { 'nontarget-margin': 700, 'output-floor': 500 }, { margin: 128, 'output-floor': 1024, 'lr-halve': 2, 'hidden-box': 100 }];
+  const sets: Array<RemedySettings | undefined> = [
+    undefined,
+    { margin: 256 },
+    { 'output-floor': 4096 },
+    { 'lr-halve': 3 },
+    { 'hidden-box': 300 },
+    { 'target-margin': 900, margin: 100 },
+    { 'nontarget-margin': 700, 'output-floor': 500 },
+    { margin: 128, 'output-floor': 1024, 'lr-halve': 2, 'hidden-box': 100 },
+  ];
   for (const semantics of ['loihi', 'numpy'] as const) {
     for (const settings of sets) {
       it(`${semantics} ${JSON.stringify(settings ?? 'faithful')}`, () => {
@@ -188,7 +232,18 @@ describe('remedies in checkpoints', () => {
     const w = weightsFrom(new Int32Array(6), new Int32Array(4));
     const remedies = parseRemedyArgs(['margin=256', 'output-floor=4096', 'lr-halve=10'])!;
     writeCheckpoint(dir, {
-      config: { dataset: 'mnist', engine: 'fused', semantics: 'loihi', seed: 1, replicas: 1, shape, trainSize: 10, initWeightsSha256: null, orderSha256: null, remedies },
+      config: {
+        dataset: 'mnist',
+        engine: 'fused',
+        semantics: 'loihi',
+        seed: 1,
+        replicas: 1,
+        shape,
+        trainSize: 10,
+        initWeightsSha256: null,
+        orderSha256: null,
+        remedies,
+      },
       progress: { samples: 5, epoch: 0, offset: 5 },
       epochs: 1,
       replicas: [{ replica: 0, seed: 1, weights: w }],

@@ -73,7 +73,10 @@ async function trainBoth(semantics: Semantics, initial: NbpWeights[], orders: Ui
 }
 
 describe('WGSL fused nBP trainer = reference = CPU trainer (real MNIST)', () => {
-  for (const [semantics, wg] of [['loihi', 64], ['numpy', 256]] as const) {
+  for (const [semantics, wg] of [
+    ['loihi', 64],
+    ['numpy', 256],
+  ] as const) {
     it(`${semantics}: 2 replicas × 240 samples, two train() calls, several dispatches per call (wg ${wg})`, async () => {
       const initial = [glorotInit(shape, 11), glorotInit(shape, 12)];
       const orders = [Uint32Array.from({ length: 240 }, (_, i) => i), shuffled(train.n, 5).slice(0, 240)];
@@ -202,7 +205,9 @@ describe('weights, shapes, inference blocks and errors', () => {
 
   it('rejects bad orders, weights and remedies with messages that name the problem', async () => {
     const initial = [glorotInit(shape, 51), glorotInit(shape, 52)];
-    await expect(createWebgpuFusedTrainer({ shape, semantics: 'loihi', train, initial, remedies: { nope: true } }, await gpu())).rejects.toThrow(/remed/);
+    await expect(createWebgpuFusedTrainer({ shape, semantics: 'loihi', train, initial, remedies: { nope: true } }, await gpu())).rejects.toThrow(
+      /remed/,
+    );
     const webgpu = await createWebgpuFusedTrainer({ shape, semantics: 'loihi', train, initial }, await gpu());
     try {
       await expect(webgpu.train([new Uint32Array([1, 2])])).rejects.toThrow(/1 orders for 2 replicas/);

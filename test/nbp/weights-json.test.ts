@@ -2,7 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { formatWeightsJson, parseOrderJson, parseWeightsJson, requireEvenWeights } from '../../src/app/weights-json.ts';
 
 const shape = { nIn: 2, nHid: 3, nOut: 2 };
-const text = JSON.stringify({ W1: [[2, -4, 6], [8, 0, -256]], W2: [[254, 2], [4, 6], [-8, 10]] });
+const text = JSON.stringify({
+  W1: [
+    [2, -4, 6],
+    [8, 0, -256],
+  ],
+  W2: [
+    [254, 2],
+    [4, 6],
+    [-8, 10],
+  ],
+});
 
 describe('weights JSON', () => {
   it('round-trips through format and parse', () => {
@@ -20,8 +30,12 @@ describe('weights JSON', () => {
     expect(() => parseWeightsJson(text, 'a.json', { ...shape, nIn: 3 })).toThrow(/a\.json: "W1" has 2 rows, expected 3/);
     expect(() => parseWeightsJson(text, 'a.json', { ...shape, nHid: 4 })).toThrow(/a\.json: W1\[0\] has 3 entries, expected 4/);
     expect(() => parseWeightsJson(JSON.stringify({ W1: [[1.5]], W2: [[0]] }), 'a.json')).toThrow(/a\.json: W1\[0\]\[0\] = 1\.5 is not an integer/);
-    expect(() => parseWeightsJson(JSON.stringify({ W1: [[0]], W2: [[300]] }), 'a.json')).toThrow(/a\.json: W2\[0\]\[0\] = 300 is outside the 8-bit weight range \[-256, 254\]/);
-    expect(() => requireEvenWeights(parseWeightsJson(JSON.stringify({ W1: [[0, 3]], W2: [[0], [0]] }), 'odd.json'), 'odd.json')).toThrow(/odd\.json: W1\[0\]\[1\] = 3 is odd/);
+    expect(() => parseWeightsJson(JSON.stringify({ W1: [[0]], W2: [[300]] }), 'a.json')).toThrow(
+      /a\.json: W2\[0\]\[0\] = 300 is outside the 8-bit weight range \[-256, 254\]/,
+    );
+    expect(() => requireEvenWeights(parseWeightsJson(JSON.stringify({ W1: [[0, 3]], W2: [[0], [0]] }), 'odd.json'), 'odd.json')).toThrow(
+      /odd\.json: W1\[0\]\[1\] = 3 is odd/,
+    );
   });
 });
 

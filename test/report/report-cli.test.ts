@@ -5,12 +5,31 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run as report } from '../../src/cli/commands/report.ts';
 
-const synfire = (args: string[]) => execFileSync(process.execPath, ['bin/synfire.mjs', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const synfire = (args: string[]) =>
+  execFileSync(process.execPath, ['bin/synfire.mjs', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 describe('synfire report on a real (small) training run', () => {
   it('reports metrics, the circuit raster, weight histograms and the Loihi estimate', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'synfire-run-')), 'run');
-    synfire(['train', '--dataset', 'mnist', '--epochs', '1', '--samples', '600', '--seed', '3', '--replicas', '2', '--backend', 'cpu', '--threads', '1', '--out', dir]);
+    synfire([
+      'train',
+      '--dataset',
+      'mnist',
+      '--epochs',
+      '1',
+      '--samples',
+      '600',
+      '--seed',
+      '3',
+      '--replicas',
+      '2',
+      '--backend',
+      'cpu',
+      '--threads',
+      '1',
+      '--out',
+      dir,
+    ]);
     synfire(['raster', dir, '--sample', '4']);
     const out = join(dir, 'out.html');
     expect(await report([dir, '--out', out])).toBe(0);
@@ -19,11 +38,20 @@ describe('synfire report on a real (small) training run', () => {
       metrics: Array<{ replica: number; samples: number }>;
       histograms: Array<{ matrix: string; replica: number; count: number }>;
       raster: { sample: number; populations: Array<{ name: string }> } | null;
-      energy: { perSample: { synOps: number; neuronUpdates: number; learnFullSweep: number }; energyJ: { total: [number, number] }; paper: { energyJ: number } } | null;
+      energy: {
+        perSample: { synOps: number; neuronUpdates: number; learnFullSweep: number };
+        energyJ: { total: [number, number] };
+        paper: { energyJ: number };
+      } | null;
     };
     expect(new Set(data.metrics.map((m) => m.replica))).toEqual(new Set([0, 1]));
     expect(Math.max(...data.metrics.map((m) => m.samples))).toBe(600);
-    expect(data.histograms.map((h) => [h.matrix, h.replica, h.count])).toEqual([['W1', 0, 160000], ['W2', 0, 4000], ['W1', 1, 160000], ['W2', 1, 4000]]);
+    expect(data.histograms.map((h) => [h.matrix, h.replica, h.count])).toEqual([
+      ['W1', 0, 160000],
+      ['W2', 0, 4000],
+      ['W1', 1, 160000],
+      ['W2', 1, 4000],
+    ]);
     expect(data.raster?.sample).toBe(4);
     expect(data.raster?.populations.map((p) => p.name)).toContain('h1T');
     // The circuit has 3282 compartments and 500000 plastic synapses (nbp.md §1.2), so these counts are exact.

@@ -13,17 +13,27 @@ import type { BenchResult } from '../../src/bench/types.ts';
 
 describe('parseMetricsJsonl', () => {
   it('reads one replica per line, replica defaulting to 0', () => {
-    const rows = parseMetricsJsonl([
-      '{"epoch":0.5,"samples":30000,"acc_spikes":0.9,"acc_membrane":0.92,"acc_exact":0.8,"mse":0.02,"silent":0.01,"train_samples_per_s":1200}',
-      '',
-      '{"epoch":1,"samples":60000,"replica":2,"acc_spikes":0.91,"acc_membrane":0.93,"acc_exact":0.81,"mse":0.019,"silent":0.0}',
-    ].join('\n'));
-    expect(rows.map((r) => [r.replica, r.epoch, r.acc_spikes, r.train_samples_per_s])).toEqual([[0, 0.5, 0.9, 1200], [2, 1, 0.91, null]]);
+    const rows = parseMetricsJsonl(
+      [
+        '{"epoch":0.5,"samples":30000,"acc_spikes":0.9,"acc_membrane":0.92,"acc_exact":0.8,"mse":0.02,"silent":0.01,"train_samples_per_s":1200}',
+        '',
+        '{"epoch":1,"samples":60000,"replica":2,"acc_spikes":0.91,"acc_membrane":0.93,"acc_exact":0.81,"mse":0.019,"silent":0.0}',
+      ].join('\n'),
+    );
+    expect(rows.map((r) => [r.replica, r.epoch, r.acc_spikes, r.train_samples_per_s])).toEqual([
+      [0, 0.5, 0.9, 1200],
+      [2, 1, 0.91, null],
+    ]);
   });
 
   it('splits per-replica arrays into rows', () => {
-    const rows = parseMetricsJsonl('{"epoch":1,"samples":10,"acc_spikes":[0.5,0.6],"acc_membrane":[0.7,0.8],"acc_exact":[0.1,0.2],"mse":[0.3,0.4],"silent":[0,0.5]}');
-    expect(rows.map((r) => [r.replica, r.acc_membrane, r.silent])).toEqual([[0, 0.7, 0], [1, 0.8, 0.5]]);
+    const rows = parseMetricsJsonl(
+      '{"epoch":1,"samples":10,"acc_spikes":[0.5,0.6],"acc_membrane":[0.7,0.8],"acc_exact":[0.1,0.2],"mse":[0.3,0.4],"silent":[0,0.5]}',
+    );
+    expect(rows.map((r) => [r.replica, r.acc_membrane, r.silent])).toEqual([
+      [0, 0.7, 0],
+      [1, 0.8, 0.5],
+    ]);
   });
 
   it('names the file, line and field of bad input', () => {
@@ -34,8 +44,23 @@ describe('parseMetricsJsonl', () => {
 
 describe('parseRaster and weightHistogram', () => {
   it('accepts populations as an object, defaulting sizes and steps', () => {
-    const r = parseRaster({ sample: 3, label: 7, populations: { x: { spikes: [[0, 4], [2, 1]] }, o: { size: 10, spikes: [] } } });
-    expect(r.populations.map((p) => [p.name, p.size, p.spikes.length])).toEqual([['x', 5, 2], ['o', 10, 0]]);
+    const r = parseRaster({
+      sample: 3,
+      label: 7,
+      populations: {
+        x: {
+          spikes: [
+            [0, 4],
+            [2, 1],
+          ],
+        },
+        o: { size: 10, spikes: [] },
+      },
+    });
+    expect(r.populations.map((p) => [p.name, p.size, p.spikes.length])).toEqual([
+      ['x', 5, 2],
+      ['o', 10, 0],
+    ]);
     expect(r.steps).toBe(12);
     expect(r.title).toContain('sample 3 (label 7)');
     expect(() => parseRaster({ populations: [{ name: 'x', spikes: [[1]] }] }, 'r.json')).toThrow(/r\.json: populations\.x\.spikes\[0\]/);
@@ -57,19 +82,58 @@ function syntheticRun(): string {
   const lines: string[] = [];
   for (let replica = 0; replica < 3; replica++) {
     for (let k = 1; k <= 6; k++) {
-      lines.push(JSON.stringify({ epoch: k / 2, samples: k * 30000, replica, acc_spikes: 0.8 + 0.02 * k - 0.03 * replica, acc_membrane: 0.85 + 0.02 * k - 0.03 * replica, acc_exact: 0.7, mse: 0.05 / k, silent: 0.01, train_samples_per_s: 1500 }));
+      lines.push(
+        JSON.stringify({
+          epoch: k / 2,
+          samples: k * 30000,
+          replica,
+          acc_spikes: 0.8 + 0.02 * k - 0.03 * replica,
+          acc_membrane: 0.85 + 0.02 * k - 0.03 * replica,
+          acc_exact: 0.7,
+          mse: 0.05 / k,
+          silent: 0.01,
+          train_samples_per_s: 1500,
+        }),
+      );
     }
   }
   writeFileSync(join(dir, 'metrics.jsonl'), lines.join('\n') + '\n');
-  const pops: Array<[string, number]> = [['x', 400], ['h', 400], ['o', 10], ['gate', 12]];
-  writeFileSync(join(dir, 'raster-sample-0.json'), JSON.stringify({
-    sample: 0,
-    label: 5,
-    steps: 12,
-    phases: Array.from({ length: 12 }, (_, t) => `g${String(t).padStart(2, '0')}`),
-    populations: pops.map(([name, size], p) => ({ name, size, spikes: Array.from({ length: Math.min(size, 60) }, (_, i) => [(p * 3 + (i % 3)) % 12, (i * 13) % size]) })),
-  }));
-  const bench: BenchResult = { benchmark: 'core', sizes: { neurons: 4000 }, backend: 'webgpu', environment: 'node', adapter: 'google / swiftshader', neuronStepsPerS: 1.2e7, usPerStep: 330, dispatchesPerStep: 3, submitsPerStep: 0.01, gpuMsPerStep: 0.3, compileMs: 40, bytesPerSynapse: 6, version: '0.1.0', commit: 'abc1234' };
+  const pops: Array<[string, number]> = [
+    ['x', 400],
+    ['h', 400],
+    ['o', 10],
+    ['gate', 12],
+  ];
+  writeFileSync(
+    join(dir, 'raster-sample-0.json'),
+    JSON.stringify({
+      sample: 0,
+      label: 5,
+      steps: 12,
+      phases: Array.from({ length: 12 }, (_, t) => `g${String(t).padStart(2, '0')}`),
+      populations: pops.map(([name, size], p) => ({
+        name,
+        size,
+        spikes: Array.from({ length: Math.min(size, 60) }, (_, i) => [(p * 3 + (i % 3)) % 12, (i * 13) % size]),
+      })),
+    }),
+  );
+  const bench: BenchResult = {
+    benchmark: 'core',
+    sizes: { neurons: 4000 },
+    backend: 'webgpu',
+    environment: 'node',
+    adapter: 'google / swiftshader',
+    neuronStepsPerS: 1.2e7,
+    usPerStep: 330,
+    dispatchesPerStep: 3,
+    submitsPerStep: 0.01,
+    gpuMsPerStep: 0.3,
+    compileMs: 40,
+    bytesPerSynapse: 6,
+    version: '0.1.0',
+    commit: 'abc1234',
+  };
   writeFileSync(join(dir, 'bench-core.json'), JSON.stringify([bench]));
   return dir;
 }
@@ -84,7 +148,13 @@ describe('report in headless Chromium', () => {
       version: '0.1.0',
       commit: 'abc1234',
       histograms: async () => ({
-        histograms: ['W1', 'W2'].map((m, i) => weightHistogram(m, 0, Array.from({ length: 4000 }, (_, k) => ((k * 37 + i * 11) % 200) * 2 - 200))),
+        histograms: ['W1', 'W2'].map((m, i) =>
+          weightHistogram(
+            m,
+            0,
+            Array.from({ length: 4000 }, (_, k) => ((k * 37 + i * 11) % 200) * 2 - 200),
+          ),
+        ),
         notes: [],
       }),
     });

@@ -25,7 +25,10 @@ describe('compareResults', () => {
     expect(m).toEqual({ step: 2, group: 'n', index: 0, kind: 'spike', expected: 'spike', got: 'no spike' });
     expect(describeMismatch(m)).toBe('MISMATCH step 2 group n index 0 expected spike got no spike');
     const extra = clone(expected);
-    extra.spikes.n = [[4, 0], [2, 0]];
+    extra.spikes.n = [
+      [4, 0],
+      [2, 0],
+    ];
     expect(describeMismatch(compareResults(trace, expected, extra)!)).toBe('MISMATCH step 4 group n index 0 expected no spike got spike');
   });
 

@@ -21,7 +21,11 @@ const gpuBackends = new Map<string, Promise<WebgpuBackend>>();
 
 function webgpu(strategy?: StrategyChoice): Promise<WebgpuBackend> {
   const key = JSON.stringify(strategy ?? 'auto');
-  if (!gpuBackends.has(key)) gpuBackends.set(key, testGpu().then((ctx) => createWebgpuBackend(ctx, strategy ? { strategy } : {})));
+  if (!gpuBackends.has(key))
+    gpuBackends.set(
+      key,
+      testGpu().then((ctx) => createWebgpuBackend(ctx, strategy ? { strategy } : {})),
+    );
   return gpuBackends.get(key)!;
 }
 
@@ -42,21 +46,53 @@ function smallNetwork(): Network {
       { name: 'b', size: 5, du: 4095, dv: 4096, vth: 50, biasMant: [0, 0, 10, 20, 30], biasExp: 3, refractory: 0 },
     ],
     sources: [
-      { name: 'in', size: 4, spikes: [[0, 0], [1, 1], [2, 2], [3, 3], [5, 0], [8, 2]] },
+      {
+        name: 'in',
+        size: 4,
+        spikes: [
+          [0, 0],
+          [1, 1],
+          [2, 2],
+          [3, 3],
+          [5, 0],
+          [8, 2],
+        ],
+      },
       { name: 'reward', size: 1 },
     ],
     projections: [
       {
-        name: 'in_a', from: 'in', to: 'a', weightExp: 2, numWeightBits: 8, signMode: 'mixed',
+        name: 'in_a',
+        from: 'in',
+        to: 'a',
+        weightExp: 2,
+        numWeightBits: 8,
+        signMode: 'mixed',
         synapses: { kind: 'dense', weights: Array.from({ length: 24 }, (_, i) => ((i * 37) % 200) - 40), delays: 1 },
       },
       {
-        name: 'a_b', from: 'a', to: 'b', weightExp: -1, numWeightBits: 7, signMode: 'mixed',
-        synapses: { kind: 'sparse', pre: [0, 1, 2, 3, 4, 5, 0, 2], post: [0, 1, 2, 3, 4, 0, 4, 1], weights: [90, -40, 120, 60, 30, 200, -7, 15], delays: [0, 1, 2, 3, 0, 5, 6, 2] },
+        name: 'a_b',
+        from: 'a',
+        to: 'b',
+        weightExp: -1,
+        numWeightBits: 7,
+        signMode: 'mixed',
+        synapses: {
+          kind: 'sparse',
+          pre: [0, 1, 2, 3, 4, 5, 0, 2],
+          post: [0, 1, 2, 3, 4, 0, 4, 1],
+          weights: [90, -40, 120, 60, 30, 200, -7, 15],
+          delays: [0, 1, 2, 3, 0, 5, 6, 2],
+        },
         learning: { dw: '4*x0*y0*r1 - 2*x0*y0', reward: 'reward', wMin: -256, wMax: 254 },
       },
       {
-        name: 'b_a', from: 'b', to: 'a', weightExp: 0, numWeightBits: 8, signMode: 'inhibitory',
+        name: 'b_a',
+        from: 'b',
+        to: 'a',
+        weightExp: 0,
+        numWeightBits: 8,
+        signMode: 'inhibitory',
         synapses: { kind: 'dense', weights: Array.from({ length: 30 }, (_, i) => -((i * 13) % 90)), delays: 0 },
         learning: { dw: '1*y0 - 1*x0' },
       },
@@ -65,7 +101,9 @@ function smallNetwork(): Network {
 }
 
 describe('golden traces on every strategy and submit size', () => {
-  const files = readdirSync(TRACES).filter((f) => f.endsWith('.json')).sort();
+  const files = readdirSync(TRACES)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
 
   it.each([
     ['csr everywhere, 1 step per submit', 'csr' as const, 1],
@@ -104,7 +142,11 @@ describe('work counters', () => {
 describe('weights, replicas and recording against the CPU', () => {
   it('per-replica writeWeights, injected inputs, learning and clearRecording agree with the oracle', async () => {
     const net = smallNetwork();
-    const options: SimulationOptions = { replicas: 3, recording: { spikes: 'all', state: ['a', 'b'], stateSteps: [0, 3, 7, 20, 33, 49, 60] }, stepsPerSubmit: 8 };
+    const options: SimulationOptions = {
+      replicas: 3,
+      recording: { spikes: 'all', state: ['a', 'b'], stateSteps: [0, 3, 7, 20, 33, 49, 60] },
+      stepsPerSubmit: 8,
+    };
     const gpu = await (await webgpu()).create(net, options);
     const ref = await cpu.create(net, options);
     const inW = Array.from({ length: 24 }, (_, i) => ((i * 53) % 255) - 100);
@@ -112,10 +154,35 @@ describe('weights, replicas and recording against the CPU', () => {
     for (const sim of [gpu, ref]) {
       await sim.writeWeights('in_a', inW, 1);
       await sim.writeWeights('a_b', abW, 2);
-      sim.injectSpikes('in', [[10, 3], [11, 2], [12, 1]], 1);
-      sim.injectSpikes('in', [[15, 0], [16, 0], [17, 0], [25, 1]]);
-      sim.injectSpikes('reward', [[4, 0], [9, 0], [18, 0], [30, 0]], 2);
-      sim.injectSpikes('reward', [[6, 0], [21, 0]]);
+      sim.injectSpikes(
+        'in',
+        [
+          [10, 3],
+          [11, 2],
+          [12, 1],
+        ],
+        1,
+      );
+      sim.injectSpikes('in', [
+        [15, 0],
+        [16, 0],
+        [17, 0],
+        [25, 1],
+      ]);
+      sim.injectSpikes(
+        'reward',
+        [
+          [4, 0],
+          [9, 0],
+          [18, 0],
+          [30, 0],
+        ],
+        2,
+      );
+      sim.injectSpikes('reward', [
+        [6, 0],
+        [21, 0],
+      ]);
       await sim.run(21);
       sim.clearRecording();
       await sim.run(29);
@@ -140,9 +207,23 @@ describe('large steps', () => {
     const pre = Array.from({ length: size }, (_, i) => i);
     const net: Network = {
       groups: [{ name: 'sum', size: 7, du: 4095, dv: 4096, vth: 131071, biasMant: new Array(7).fill(0), biasExp: 0, refractory: 0 }],
-      sources: [{ name: 'burst', size, spikes: [...pre.map((i): [number, number] => [0, i]), ...pre.filter((i) => i % 3 === 0).map((i): [number, number] => [1, i])] }],
+      sources: [
+        {
+          name: 'burst',
+          size,
+          spikes: [...pre.map((i): [number, number] => [0, i]), ...pre.filter((i) => i % 3 === 0).map((i): [number, number] => [1, i])],
+        },
+      ],
       projections: [
-        { name: 'p', from: 'burst', to: 'sum', weightExp: 0, numWeightBits: 8, signMode: 'mixed', synapses: { kind: 'sparse', pre, post: pre.map((i) => i % 7), weights: pre.map((i) => (i % 2 ? 2 : -4)), delays: 0 } },
+        {
+          name: 'p',
+          from: 'burst',
+          to: 'sum',
+          weightExp: 0,
+          numWeightBits: 8,
+          signMode: 'mixed',
+          synapses: { kind: 'sparse', pre, post: pre.map((i) => i % 7), weights: pre.map((i) => (i % 2 ? 2 : -4)), delays: 0 },
+        },
       ],
     };
     const options: SimulationOptions = { recording: { state: 'all', stateSteps: [1, 2] } };
@@ -165,11 +246,21 @@ describe('errors name what is wrong', () => {
     const net = smallNetwork();
     await expect(backend.create(net, { stepsPerSubmit: 0 })).rejects.toThrow(/stepsPerSubmit = 0/);
     await expect(backend.create(net, { recording: { spikes: ['nope'] } })).rejects.toThrow(/recording.spikes\[0\] = 'nope' names no group/);
-    await expect(createWebgpuBackend(await testGpu(), { strategy: 'dense' }).then((b) => b.create(net))).rejects.toThrow(/projection 'a_b': the dense strategy cannot represent it/);
-    await expect(createWebgpuBackend(await testGpu(), { spikeLanes: 3 }).then((b) => b.create(net))).rejects.toThrow(/spikeLanes = 3 must be a power of two from 1 to the workgroup size 64/);
+    await expect(createWebgpuBackend(await testGpu(), { strategy: 'dense' }).then((b) => b.create(net))).rejects.toThrow(
+      /projection 'a_b': the dense strategy cannot represent it/,
+    );
+    await expect(createWebgpuBackend(await testGpu(), { spikeLanes: 3 }).then((b) => b.create(net))).rejects.toThrow(
+      /spikeLanes = 3 must be a power of two from 1 to the workgroup size 64/,
+    );
     // 400,000 replicas of 1,000 compartments need gigabytes: refused before any buffer is made.
-    const big: Network = { groups: [{ name: 'g', size: 1000, du: 0, dv: 0, vth: 0, biasMant: new Array(1000).fill(0), biasExp: 0, refractory: 0 }], sources: [], projections: [] };
-    await expect(backend.create(big, { replicas: 400_000 })).rejects.toThrow(/WebGPU buffer '\w+' needs \d+ bytes, more than this device binds \(\d+\)/);
+    const big: Network = {
+      groups: [{ name: 'g', size: 1000, du: 0, dv: 0, vth: 0, biasMant: new Array(1000).fill(0), biasExp: 0, refractory: 0 }],
+      sources: [],
+      projections: [],
+    };
+    await expect(backend.create(big, { replicas: 400_000 })).rejects.toThrow(
+      /WebGPU buffer '\w+' needs \d+ bytes, more than this device binds \(\d+\)/,
+    );
     const sim = await backend.create(net, { replicas: 2 });
     expect(() => sim.injectSpikes('in', [[0, 4]])).toThrow(/index 4 is out of range 0..3/);
     expect(() => sim.injectSpikes('nope', [])).toThrow(/no source named 'nope'/);

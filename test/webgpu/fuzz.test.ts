@@ -24,7 +24,9 @@ function webgpu(strategy: StrategyChoice | undefined, spikeLanes: number | undef
   const key = JSON.stringify([strategy ?? 'auto', spikeLanes ?? 'auto']);
   let backend = backends.get(key);
   if (!backend) {
-    backend = testGpu().then((ctx) => createWebgpuBackend(ctx, { ...(strategy === undefined ? {} : { strategy }), ...(spikeLanes ? { spikeLanes } : {}) }));
+    backend = testGpu().then((ctx) =>
+      createWebgpuBackend(ctx, { ...(strategy === undefined ? {} : { strategy }), ...(spikeLanes ? { spikeLanes } : {}) }),
+    );
     backends.set(key, backend);
   }
   return backend;
@@ -59,7 +61,12 @@ async function compare(c: NetworkCase, mode: Mode): Promise<string | null> {
       await expected.run(c.segments[k]!);
       await actual.run(c.segments[k]!);
     }
-    const diff = await diffSimulations(expected, actual, c.network.groups.map((g) => g.name), c.network.projections.map((p) => p.name));
+    const diff = await diffSimulations(
+      expected,
+      actual,
+      c.network.groups.map((g) => g.name),
+      c.network.projections.map((p) => p.name),
+    );
     if (diff) return diff;
     if (expected.stats().synapticEvents !== actual.stats().synapticEvents) {
       return `synaptic events: expected ${expected.stats().synapticEvents} got ${actual.stats().synapticEvents}`;

@@ -32,7 +32,8 @@ export function diffRecording(expected: ReplicaRecording, actual: ReplicaRecordi
   for (const field of ['u', 'v'] as const) {
     for (const [group, rows] of Object.entries(expected[field])) {
       const got = actual[field][group];
-      if (!got || got.length !== rows.length) return `replica ${replica} group '${group}': ${field} has ${got?.length ?? 0} rows, expected ${rows.length}`;
+      if (!got || got.length !== rows.length)
+        return `replica ${replica} group '${group}': ${field} has ${got?.length ?? 0} rows, expected ${rows.length}`;
       for (let row = 0; row < rows.length; row++) {
         for (let i = 0; i < rows[row]!.length; i++) {
           if (rows[row]![i] !== got[row]![i]) {
@@ -61,7 +62,8 @@ export async function diffSimulations(expected: Simulation, actual: Simulation, 
     for (const p of projections) {
       const [we, wa] = [await expected.readWeights(p, r), await actual.readWeights(p, r)];
       const i = we.findIndex((x, k) => x !== wa[k]);
-      if (i >= 0 || we.length !== wa.length) return `replica ${r} projection '${p}': weight[${i}] expected ${we[i]} got ${wa[i]} (lengths ${we.length}, ${wa.length})`;
+      if (i >= 0 || we.length !== wa.length)
+        return `replica ${r} projection '${p}': weight[${i}] expected ${we[i]} got ${wa[i]} (lengths ${we.length}, ${wa.length})`;
     }
   }
   return null;

@@ -59,7 +59,15 @@ describe('table layout constants', () => {
 });
 
 describe('strategy registry', () => {
-  const shape = (over: Partial<ProjectionShape>): ProjectionShape => ({ name: 'p', kind: 'sparse', preSize: 100, postSize: 100, entries: 800, plastic: false, ...over });
+  const shape = (over: Partial<ProjectionShape>): ProjectionShape => ({
+    name: 'p',
+    kind: 'sparse',
+    preSize: 100,
+    postSize: 100,
+    entries: 800,
+    plastic: false,
+    ...over,
+  });
 
   it('chooses dense for dense descriptions and dense-enough sparse ones, else CSR', () => {
     expect(chooseStrategy(shape({ kind: 'dense', entries: 10_000 })).name).toBe('dense');
@@ -71,7 +79,9 @@ describe('strategy registry', () => {
   it('forces a strategy only where it is exact', () => {
     expect(chooseStrategy(shape({ kind: 'dense', entries: 10_000 }), 'csr').name).toBe('csr');
     expect(chooseStrategy(shape({}), 'dense').name).toBe('dense');
-    expect(() => chooseStrategy(shape({ plastic: true }), 'dense')).toThrow(/projection 'p': the dense strategy cannot represent it exactly \(sparse, plastic\); compatible: csr/);
+    expect(() => chooseStrategy(shape({ plastic: true }), 'dense')).toThrow(
+      /projection 'p': the dense strategy cannot represent it exactly \(sparse, plastic\); compatible: csr/,
+    );
   });
 });
 
@@ -100,8 +110,24 @@ describe('layout', () => {
     groups: [{ name: 'g', size: 3, du: 0, dv: 0, vth: 1, biasMant: [0, 0, 0], biasExp: 0, refractory: 0 }],
     sources: [{ name: 's', size: 2 }],
     projections: [
-      { name: 'd', from: 's', to: 'g', weightExp: -2, numWeightBits: 8, signMode: 'mixed', synapses: { kind: 'dense', weights: [1, -3, 0, 5, 255, -256], delays: [0, 1, 2, 3, 4, 63] } },
-      { name: 'c', from: 'g', to: 'g', weightExp: 1, numWeightBits: 7, signMode: 'inhibitory', synapses: { kind: 'sparse', pre: [2, 0], post: [0, 2], weights: [-3, 7], delays: 6 } },
+      {
+        name: 'd',
+        from: 's',
+        to: 'g',
+        weightExp: -2,
+        numWeightBits: 8,
+        signMode: 'mixed',
+        synapses: { kind: 'dense', weights: [1, -3, 0, 5, 255, -256], delays: [0, 1, 2, 3, 4, 63] },
+      },
+      {
+        name: 'c',
+        from: 'g',
+        to: 'g',
+        weightExp: 1,
+        numWeightBits: 7,
+        signMode: 'inhibitory',
+        synapses: { kind: 'sparse', pre: [2, 0], post: [0, 2], weights: [-3, 7], delays: 6 },
+      },
     ],
   };
 

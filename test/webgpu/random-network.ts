@@ -128,7 +128,13 @@ function ruleText(terms: NonNullable<ProjectionSpec['learning']>['terms'], hasRe
     .join('');
 }
 
-function buildProjection(spec: ProjectionSpec, index: number, pops: Array<{ name: string; size: number }>, groups: CompartmentGroup[], sources: SpikeSource[]): Projection {
+function buildProjection(
+  spec: ProjectionSpec,
+  index: number,
+  pops: Array<{ name: string; size: number }>,
+  groups: CompartmentGroup[],
+  sources: SpikeSource[],
+): Projection {
   const rand = prng(spec.seed);
   const pre = pops[spec.from]!;
   const post = groups[spec.to]!;
@@ -143,8 +149,8 @@ function buildProjection(spec: ProjectionSpec, index: number, pops: Array<{ name
   } else {
     const prePairs: number[] = [];
     const postPairs: number[] = [];
-    for (let j = 0; j < pre.size; j++) for (let i = 0; i < post.size; i++) if (keep()) (prePairs.push(j), postPairs.push(i));
-    if (prePairs.length === 0) (prePairs.push(0), postPairs.push(0));
+    for (let j = 0; j < pre.size; j++) for (let i = 0; i < post.size; i++) if (keep()) prePairs.push(j), postPairs.push(i);
+    if (prePairs.length === 0) prePairs.push(0), postPairs.push(0);
     // Description order need not be row order: shuffle the list.
     for (let k = prePairs.length - 1; k > 0; k--) {
       const m = rand(0, k);
@@ -227,7 +233,10 @@ export function networkCaseArb(minSteps: number, maxSteps: number): fc.Arbitrary
   return fc
     .record({
       groups: fc.array(groupArb, { minLength: 1, maxLength: 4, size: 'max' }),
-      sources: fc.array(fc.record({ size: fc.integer({ min: 1, max: 16 }), rate: fc.integer({ min: 1, max: 300 }), seed: fc.integer() }), { maxLength: 2, size: 'max' }),
+      sources: fc.array(fc.record({ size: fc.integer({ min: 1, max: 16 }), rate: fc.integer({ min: 1, max: 300 }), seed: fc.integer() }), {
+        maxLength: 2,
+        size: 'max',
+      }),
       replicas: fc.integer({ min: 1, max: 3 }),
       steps: fc.integer({ min: minSteps, max: maxSteps }),
       cuts: fc.array(fc.integer({ min: 1, max: minSteps - 1 }), { minLength: 1, maxLength: 3 }),
@@ -236,7 +245,11 @@ export function networkCaseArb(minSteps: number, maxSteps: number): fc.Arbitrary
     .chain((base) =>
       fc.record({
         base: fc.constant(base),
-        projections: fc.array(projectionArb(base.groups.length + base.sources.length, base.groups.length), { minLength: 1, maxLength: 6, size: 'max' }),
+        projections: fc.array(projectionArb(base.groups.length + base.sources.length, base.groups.length), {
+          minLength: 1,
+          maxLength: 6,
+          size: 'max',
+        }),
       }),
     )
     .map(({ base, projections }) => {

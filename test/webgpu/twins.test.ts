@@ -76,11 +76,46 @@ function randomInts(seed: number, count: number, min: number, max: number): numb
   return Array.from({ length: count }, () => next(min, max));
 }
 
-const U_EDGES = [0, 1, -1, 2, -2, 4095, -4095, 4096, -4096, 4097, -4097, 8191, -8191, 2 ** 22, -(2 ** 22), 8_300_000, -8_300_000,
-  STATE_LIMIT - 4097, -(STATE_LIMIT - 4097), STATE_LIMIT - 1, -(STATE_LIMIT - 1), U_MAX, U_MIN, ...randomInts(1, 40, U_MIN, U_MAX)];
+const U_EDGES = [
+  0,
+  1,
+  -1,
+  2,
+  -2,
+  4095,
+  -4095,
+  4096,
+  -4096,
+  4097,
+  -4097,
+  8191,
+  -8191,
+  2 ** 22,
+  -(2 ** 22),
+  8_300_000,
+  -8_300_000,
+  STATE_LIMIT - 4097,
+  -(STATE_LIMIT - 4097),
+  STATE_LIMIT - 1,
+  -(STATE_LIMIT - 1),
+  U_MAX,
+  U_MIN,
+  ...randomInts(1, 40, U_MIN, U_MAX),
+];
 const DU_EDGES = [0, 1, 2, 1023, 2047, 3000, 4094, 4095];
 const DV_EDGES = [0, 1, 2, 2048, 3001, 4094, 4095, 4096];
-const A_EDGES = [0, 1, -1, 2, 131071, -131072, 131072, ACTIVATION_LIMIT, -ACTIVATION_LIMIT, ...randomInts(2, 12, -ACTIVATION_LIMIT, ACTIVATION_LIMIT)];
+const A_EDGES = [
+  0,
+  1,
+  -1,
+  2,
+  131071,
+  -131072,
+  131072,
+  ACTIVATION_LIMIT,
+  -ACTIVATION_LIMIT,
+  ...randomInts(2, 12, -ACTIVATION_LIMIT, ACTIVATION_LIMIT),
+];
 const V_EDGES = U_EDGES.filter((v) => v >= V_MIN && v <= V_MAX);
 const BIAS_EDGES = [0, 1, -1, -40, 4095 * 128, -4096 * 128, 352];
 
@@ -113,8 +148,24 @@ describe('WGSL integer helpers match their TypeScript twins', () => {
   });
 
   it('wrap_current = wrapCurrent (Lava wrap: +2^23 stays, -2^23 becomes +2^23)', async () => {
-    const xs = [0, STATE_LIMIT, STATE_LIMIT + 1, -STATE_LIMIT, -STATE_LIMIT + 1, -STATE_LIMIT - 1, 3 * STATE_LIMIT - 1, -3 * STATE_LIMIT + 1, 8_425_973];
-    await expectTwin('cuba_step', stepVariant, 'wrap_current(a)', xs.map((x) => [x]), wrapCurrent);
+    const xs = [
+      0,
+      STATE_LIMIT,
+      STATE_LIMIT + 1,
+      -STATE_LIMIT,
+      -STATE_LIMIT + 1,
+      -STATE_LIMIT - 1,
+      3 * STATE_LIMIT - 1,
+      -3 * STATE_LIMIT + 1,
+      8_425_973,
+    ];
+    await expectTwin(
+      'cuba_step',
+      stepVariant,
+      'wrap_current(a)',
+      xs.map((x) => [x]),
+      wrapCurrent,
+    );
     expect(wrapCurrent(-STATE_LIMIT)).toBe(STATE_LIMIT);
   });
 
@@ -128,20 +179,50 @@ describe('WGSL integer helpers match their TypeScript twins', () => {
 
   it('clip_voltage and update_voltage = clipVoltage and updateVoltage', async () => {
     const xs = [0, V_MAX, V_MAX + 1, V_MIN, V_MIN - 1, 3 * STATE_LIMIT, -3 * STATE_LIMIT];
-    await expectTwin('cuba_step', stepVariant, 'clip_voltage(a)', xs.map((x) => [x]), clipVoltage);
+    await expectTwin(
+      'cuba_step',
+      stepVariant,
+      'clip_voltage(a)',
+      xs.map((x) => [x]),
+      clipVoltage,
+    );
     const rows = cross<[number, number, number, number]>(V_EDGES.slice(0, 24), [0, 1, 4095, 4096], [U_MAX, U_MIN, 0, -366, 8_388_000], BIAS_EDGES);
     await expectTwin('cuba_step', stepVariant, 'update_voltage(a, b, c, d)', rows, updateVoltage);
   });
 
   // Domain: |sum| < 2^24, so sum << 7 stays inside i32 (group sums of valid networks are far smaller).
   it('apply_weight_exp = applyWeightExp (floor for e < 0)', async () => {
-    const sums = [0, 1, -1, 2, -2, 3, -3, 5, -5, 255, -256, 18, -6, 262143, -262143, 2 ** 24 - 1, -(2 ** 24 - 1), ...randomInts(3, 20, -(2 ** 24 - 1), 2 ** 24 - 1)];
+    const sums = [
+      0,
+      1,
+      -1,
+      2,
+      -2,
+      3,
+      -3,
+      5,
+      -5,
+      255,
+      -256,
+      18,
+      -6,
+      262143,
+      -262143,
+      2 ** 24 - 1,
+      -(2 ** 24 - 1),
+      ...randomInts(3, 20, -(2 ** 24 - 1), 2 ** 24 - 1),
+    ];
     const exps = Array.from({ length: 16 }, (_, i) => i - 8);
     await expectTwin('cuba_step', stepVariant, 'apply_weight_exp(a, b)', cross<[number, number]>(sums, exps), applyWeightExp);
   });
 
   it('apply_weight_change = applyWeightChange in deliver and learn', async () => {
-    const rows = cross<[number, number, number, number]>([-256, -255, -1, 0, 1, 253, 254, 255], [-65536, -4, -2, 0, 2, 4, 65536], [-256, -10], [254, 255]);
+    const rows = cross<[number, number, number, number]>(
+      [-256, -255, -1, 0, 1, 253, 254, 255],
+      [-65536, -4, -2, 0, 2, 4, 65536],
+      [-256, -10],
+      [254, 255],
+    );
     await expectTwin('deliver', { PARAMS: PARAMS_WGSL, learning: true }, 'apply_weight_change(a, b, c, d)', rows, applyWeightChange);
     await expectTwin('learn', { PARAMS: PARAMS_WGSL }, 'apply_weight_change(a, b, c, d)', rows, applyWeightChange);
   });

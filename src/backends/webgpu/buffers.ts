@@ -8,7 +8,6 @@ import { PARAM_FIELDS } from './kernels/params.ts';
 import type { SimKernels } from './kernels/set.ts';
 import { CONTROL_HEADER } from './kernels/tables.ts';
 
-
 /** Throws, naming the buffer, when it exceeds what the device can bind. */
 function checkSize(device: GPUDevice, label: string, bytes: number): void {
   const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);

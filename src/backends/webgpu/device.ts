@@ -74,7 +74,9 @@ let nodeGpuFlags = '';
 async function nodeGpuObject(flags: string[] = []): Promise<GPU> {
   if (nodeGpu) {
     if (flags.length && flags.join('\n') !== nodeGpuFlags) {
-      throw new Error(`acquireGpu: Dawn flags [${flags.join(', ')}] asked for after the GPU object was created with [${nodeGpuFlags.split('\n').join(', ')}]`);
+      throw new Error(
+        `acquireGpu: Dawn flags [${flags.join(', ')}] asked for after the GPU object was created with [${nodeGpuFlags.split('\n').join(', ')}]`,
+      );
     }
     return nodeGpu;
   }
@@ -93,12 +95,16 @@ async function nodeGpuObject(flags: string[] = []): Promise<GPU> {
 
 function noAdapterMessage(environment: 'node' | 'browser'): string {
   if (environment === 'browser') {
-    return 'no WebGPU adapter: navigator.gpu.requestAdapter() returned null. Start Chromium with --enable-unsafe-webgpu ' +
-      '(and --no-sandbox as root), serve the page from http://127.0.0.1 (a secure context), or use the CPU backend.';
+    return (
+      'no WebGPU adapter: navigator.gpu.requestAdapter() returned null. Start Chromium with --enable-unsafe-webgpu ' +
+      '(and --no-sandbox as root), serve the page from http://127.0.0.1 (a secure context), or use the CPU backend.'
+    );
   }
-  return 'no WebGPU adapter: Dawn found no Vulkan driver. On Debian install SwiftShader and the Vulkan loader with ' +
+  return (
+    'no WebGPU adapter: Dawn found no Vulkan driver. On Debian install SwiftShader and the Vulkan loader with ' +
     "'apt-get install chromium libvulkan1' (or run scripts/install.sh), or point VK_ICD_FILENAMES at a Vulkan ICD. " +
-    'The CPU backend (--backend cpu) works without a GPU.';
+    'The CPU backend (--backend cpu) works without a GPU.'
+  );
 }
 
 /** Summarises an adapter's identity, features and limits. */
@@ -111,8 +117,10 @@ export function summarizeAdapter(adapter: GPUAdapter, environment: 'node' | 'bro
     const value = (adapter.limits as unknown as Record<string, unknown>)[key];
     if (typeof value === 'number') limits[key] = value;
   }
-  const fallback = (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter ??
-    (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter ?? false;
+  const fallback =
+    (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter ??
+    (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter ??
+    false;
   const software = /swiftshader|llvmpipe|lavapipe/i.test(`${info.architecture} ${info.device} ${info.description}`);
   return {
     vendor: info.vendor,

@@ -231,7 +231,9 @@ interface TablePlan {
 
 function planTables(network: Network, pops: Populations, projections: ProjectionLayout[]): TablePlan {
   const popIndex = new Map(pops.all.map((p, i) => [p.name, i]));
-  const segOrder = projections.map((_, i) => i).sort((a, b) => popIndex.get(projections[a]!.pre.name)! - popIndex.get(projections[b]!.pre.name)! || a - b);
+  const segOrder = projections
+    .map((_, i) => i)
+    .sort((a, b) => popIndex.get(projections[a]!.pre.name)! - popIndex.get(projections[b]!.pre.name)! || a - b);
   const negCount = network.projections.filter((p) => p.weightExp < 0).length;
   const learnProjections = segOrder.filter((i) => projections[i]!.learnMode === 2);
   const neuronOff = 0;
@@ -260,7 +262,14 @@ function writeNeurons(tables: Int32Array, network: Network, pops: Populations, o
 }
 
 /** Per pre-group: the GROUP fields, its weight_exp < 0 scratch entries (as target) and its segment range. */
-function writeGroups(tables: Int32Array, network: Network, pops: Populations, storage: ProjectionStorage, plan: TablePlan, rec: RecordingLayout): void {
+function writeGroups(
+  tables: Int32Array,
+  network: Network,
+  pops: Populations,
+  storage: ProjectionStorage,
+  plan: TablePlan,
+  rec: RecordingLayout,
+): void {
   const { groupOff, negOff } = plan.offsets;
   const { projections, scratchBase } = storage;
   let negAt = 0;

@@ -39,7 +39,11 @@ export class SourceSchedule {
   /** Checks injected spikes: known source, integer steps >= `currentStep`, indices in range. */
   check(source: string, spikes: ReadonlyArray<readonly [number, number]>, currentStep: number): PopulationLayout {
     const layout = this.sources.find((s) => s.name === source);
-    if (!layout) throw unknownSource(source, this.sources.map((s) => s.name));
+    if (!layout)
+      throw unknownSource(
+        source,
+        this.sources.map((s) => s.name),
+      );
     checkInjectedSpikes(source, layout.size, spikes, currentStep);
     return layout;
   }

@@ -85,14 +85,22 @@ export class WebgpuSimulation implements Simulation {
     this.degrees = Array.from({ length: replicas }, () => new Int32Array(layout.Npre));
     for (const p of layout.projections) {
       const counts = synapsesPerPre(p, p.description.synapses.weights);
-      this.rowSynapses.set(p.name, Array.from({ length: replicas }, () => counts));
+      this.rowSynapses.set(
+        p.name,
+        Array.from({ length: replicas }, () => counts),
+      );
       for (const degree of this.degrees) for (let j = 0; j < counts.length; j++) degree[p.pre.start + j]! += counts[j]!;
     }
     this.degrees.forEach((degree, r) => buffers.writeDegrees(r, 0, degree));
   }
 
   /** Validates the network, lays it out, compiles the kernels and uploads everything. */
-  static async create(kernels: SimKernels, network: Network, options: SimulationOptions = {}, gpuOptions: WebgpuSimOptions = {}): Promise<WebgpuSimulation> {
+  static async create(
+    kernels: SimKernels,
+    network: Network,
+    options: SimulationOptions = {},
+    gpuOptions: WebgpuSimOptions = {},
+  ): Promise<WebgpuSimulation> {
     validateNetwork(network);
     const replicas = checkReplicaCount(options.replicas);
     const stepsPerSubmit = options.stepsPerSubmit ?? DEFAULT_STEPS_PER_SUBMIT;

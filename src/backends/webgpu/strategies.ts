@@ -130,7 +130,9 @@ export function chooseStrategy(shape: ProjectionShape, forced?: StrategyName): S
     if (!strategy.isCompatible(shape)) {
       throw new RangeError(
         `projection '${shape.name}': the ${forced} strategy cannot represent it exactly (${shape.kind}${shape.plastic ? ', plastic' : ''}); ` +
-          `compatible: ${STRATEGIES.filter((s) => s.isCompatible(shape)).map((s) => s.name).join(', ')}`,
+          `compatible: ${STRATEGIES.filter((s) => s.isCompatible(shape))
+            .map((s) => s.name)
+            .join(', ')}`,
       );
     }
     return strategy;

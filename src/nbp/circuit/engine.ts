@@ -85,16 +85,19 @@ export async function createCircuitTrainer(
   gpu?: GpuContext,
 ): Promise<CircuitTrainer> {
   const backend = typeof where === 'string' ? where : where.backend;
-  const ctx = typeof where === 'string' ? gpu : where.ctx ?? gpu;
+  const ctx = typeof where === 'string' ? gpu : (where.ctx ?? gpu);
   if (backend !== 'cpu' && backend !== 'webgpu') throw new Error(`circuit: backend must be 'cpu' or 'webgpu', got '${String(backend)}'`);
   if (opts.semantics !== 'loihi') {
-    throw new Error(`--engine circuit computes the chip's semantics only: use --semantics loihi (got '${opts.semantics}'; the numpy semantics exists only in the fused engines)`);
+    throw new Error(
+      `--engine circuit computes the chip's semantics only: use --semantics loihi (got '${opts.semantics}'; the numpy semantics exists only in the fused engines)`,
+    );
   }
   if (opts.remedies && Object.keys(opts.remedies).length > 0) {
     throw new Error(`--engine circuit runs the faithful circuit only; remedies (${Object.keys(opts.remedies).join(', ')}) need a fused engine`);
   }
   const shape: NbpShape = { ...opts.shape };
-  if (opts.train.nIn !== shape.nIn) throw new Error(`circuit: training set '${opts.train.name}' has ${opts.train.nIn} inputs, the shape ${shape.nIn}`);
+  if (opts.train.nIn !== shape.nIn)
+    throw new Error(`circuit: training set '${opts.train.name}' has ${opts.train.nIn} inputs, the shape ${shape.nIn}`);
   const replicas = opts.initial.length;
   if (replicas < 1) throw new Error('circuit: options.initial must hold one weight set per replica (got none)');
   opts.initial.forEach((w) => checkWeights(shape, w));
@@ -163,7 +166,9 @@ export async function createCircuitTrainer(
       }
       await scheduler.runSamples(n, runOptions);
       if (margins && check === true) {
-        console.error(`bias margins after ${scheduler.nextSample} samples (${margins.crossingCount} crossing(s)):\n  ${margins.summary().join('\n  ')}`);
+        console.error(
+          `bias margins after ${scheduler.nextSample} samples (${margins.crossingCount} crossing(s)):\n  ${margins.summary().join('\n  ')}`,
+        );
       }
     },
     async evaluate(data): Promise<NbpMetrics[]> {

@@ -72,9 +72,7 @@ export async function runInferenceCircuit(
       await sim.writeWeights(INFERENCE_WEIGHTS.W1, transpose(weights[r]!.W1, shape.nIn, shape.nHid), r);
       await sim.writeWeights(INFERENCE_WEIGHTS.W2, transpose(weights[r]!.W2, shape.nHid, shape.nOut), r);
     }
-    const scheduler = new PhaseScheduler(sim, clock, [
-      { source: 'input', phase: 0, shared: true, indices: (k) => activeInputs(data, k) },
-    ]);
+    const scheduler = new PhaseScheduler(sim, clock, [{ source: 'input', phase: 0, shared: true, indices: (k) => activeInputs(data, k) }]);
     await scheduler.runSamples(data.n, { samplesPerRun: options.samplesPerRun ?? 512 });
     const recordings = await sim.readRecording();
     const gate = gateInputAt('o', outputPhase, clock.period, INFERENCE_CONNECTIONS);
@@ -83,7 +81,8 @@ export async function runInferenceCircuit(
     for (const rec of recordings) {
       const outputs = new Uint8Array(data.n * shape.nOut);
       for (const [step, index] of rec.spikes.o ?? []) {
-        if (clock.phaseOf(step) !== outputPhase) throw new Error(`inference: o fired at step ${step}, phase ${clock.phaseOf(step)} (designed: phase 3 only)`);
+        if (clock.phaseOf(step) !== outputPhase)
+          throw new Error(`inference: o fired at step ${step}, phase ${clock.phaseOf(step)} (designed: phase 3 only)`);
         outputs[clock.sampleOf(step) * shape.nOut + index] = 1;
       }
       const us = rec.u.o ?? [];

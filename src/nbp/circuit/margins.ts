@@ -106,6 +106,8 @@ export class MarginMonitor {
 
 /** Human-readable description of a crossing. */
 export function describeCrossing(c: MarginCrossing): string {
-  return `bias margin crossed: sample ${c.sample} replica ${c.replica}: ${c.window.group}[${c.unit}] in phase ${c.window.phase} ` +
-    `gets ${c.window.data} = ${c.dataSum} > ${c.window.limit}; the unit fires outside its phases and the circuit departs from nbp-circuit.md §3`;
+  return (
+    `bias margin crossed: sample ${c.sample} replica ${c.replica}: ${c.window.group}[${c.unit}] in phase ${c.window.phase} ` +
+    `gets ${c.window.data} = ${c.dataSum} > ${c.window.limit}; the unit fires outside its phases and the circuit departs from nbp-circuit.md §3`
+  );
 }

@@ -8,13 +8,26 @@ import { PhaseClock } from '../../gating/chain.ts';
 import type { NbpShape, NbpWeights } from '../types.ts';
 import { MIXED_8BIT_WEIGHTS } from '../../loihi/synapse.ts';
 import {
-  CONNECTION_TYPES, INFERENCE_CONNECTIONS, INFERENCE_POPULATIONS, REFRACTORY, TRAINING_CONNECTIONS,
-  TRAINING_POPULATIONS, connectionName, type Connection, type LayerKind, type Population,
+  CONNECTION_TYPES,
+  INFERENCE_CONNECTIONS,
+  INFERENCE_POPULATIONS,
+  REFRACTORY,
+  TRAINING_CONNECTIONS,
+  TRAINING_POPULATIONS,
+  connectionName,
+  type Connection,
+  type LayerKind,
+  type Population,
 } from './topology.ts';
 import { circuitMatrices, type PlasticProjections } from './weights.ts';
 
 /** nBP's learning rule on all 8 plastic matrices (nbp.md §4.2): ±2 per coincidence, sign set by the reward. */
-export const NBP_LEARNING_RULE: LearningRule = { dw: '4*x0*y0*r1 - 2*x0*y0', reward: 'reward', wMin: MIXED_8BIT_WEIGHTS.min, wMax: MIXED_8BIT_WEIGHTS.max };
+export const NBP_LEARNING_RULE: LearningRule = {
+  dw: '4*x0*y0*r1 - 2*x0*y0',
+  reward: 'reward',
+  wMin: MIXED_8BIT_WEIGHTS.min,
+  wMax: MIXED_8BIT_WEIGHTS.max,
+};
 
 /** The plastic projection names of the training circuit. */
 export const TRAINING_PLASTIC: PlasticProjections = {
@@ -46,9 +59,7 @@ function checkShape(shape: NbpShape): void {
 }
 
 function groupsOf(shape: NbpShape, populations: readonly Population[]): CompartmentGroup[] {
-  return populations.map((p) => p.neuron === 'gate'
-    ? gateGroup(p.name)
-    : gatedGroup(p.name, layerSize(shape, p.layer), REFRACTORY[p.neuron]));
+  return populations.map((p) => (p.neuron === 'gate' ? gateGroup(p.name) : gatedGroup(p.name, layerSize(shape, p.layer), REFRACTORY[p.neuron])));
 }
 
 /**
@@ -72,7 +83,12 @@ function projectionsOf(
       const weights = allToAll.get(name);
       if (!weights || weights.length !== preSize * postSize) throw new Error(`circuit: no ${postSize}×${preSize} matrix for ${name}`);
       const projection: Projection = {
-        name, from: pre, to: post, weightExp: 0, numWeightBits: 8, signMode: 'mixed',
+        name,
+        from: pre,
+        to: post,
+        weightExp: 0,
+        numWeightBits: 8,
+        signMode: 'mixed',
         // Zeros are kept: every pair is a synapse that can learn (nbp-circuit.md §2).
         synapses: { kind: 'dense', weights, delays: type.delay },
       };
@@ -120,7 +136,10 @@ export function buildInferenceCircuit(shape: NbpShape, w: Pick<NbpWeights, 'W1' 
   const sizes = new Map<string, number>([...groups.map((g) => [g.name, g.size] as const), ...sources.map((s) => [s.name, s.size] as const)]);
   const zeros = new Int32Array(shape.nHid * shape.nOut);
   const m = circuitMatrices(shape, { W1: w.W1, W2: w.W2, P: zeros, M: zeros }, TRAINING_PLASTIC);
-  const matrices = new Map([[INFERENCE_WEIGHTS.W1, m.get(TRAINING_PLASTIC.W1[0])!], [INFERENCE_WEIGHTS.W2, m.get(TRAINING_PLASTIC.W2[0])!]]);
+  const matrices = new Map([
+    [INFERENCE_WEIGHTS.W1, m.get(TRAINING_PLASTIC.W1[0])!],
+    [INFERENCE_WEIGHTS.W2, m.get(TRAINING_PLASTIC.W2[0])!],
+  ]);
   const projections = projectionsOf(INFERENCE_CONNECTIONS, sizes, matrices, undefined);
   return { network: { groups, sources, projections }, clock, populations: INFERENCE_POPULATIONS };
 }

@@ -118,7 +118,10 @@ export const TRAINING_CONNECTIONS: readonly Connection[] = [
   ['h1_copy', 'c_h1', '1e_d3'],
   ['h1_copy2', 'c_h1', '1i_d3'],
   ['g06', 'c_h1', 'g'], // 74
-  ...H.flatMap((h): Connection[] => [['c_h1', h, 'g1'], ['c_h1', h, 'g1_d4']]), // 75–80
+  ...H.flatMap((h): Connection[] => [
+    ['c_h1', h, 'g1'],
+    ['c_h1', h, 'g1_d4'],
+  ]), // 75–80
   ...fan('h1T', H, '1e'), // 81–83
   ...fan('g08', H, 'gi'), // 84–86
   ...fan('g09', ['h1', 'h1T', 'o', 'o_copy', 'o_copy2', 'oT-'], 'g'), // 87–92
@@ -142,13 +145,14 @@ export const INFERENCE_CONNECTIONS: readonly Connection[] = [
   ['h1', 'o', 'f'],
 ];
 
-const gates = (n: number): Population[] => Array.from({ length: n }, (_, j) => ({
-  name: gate(j),
-  layer: 'gate' as const,
-  neuron: 'gate' as const,
-  phases: [(j - 1 + n) % n],
-  role: `gate of phase ${j}`,
-}));
+const gates = (n: number): Population[] =>
+  Array.from({ length: n }, (_, j) => ({
+    name: gate(j),
+    layer: 'gate' as const,
+    neuron: 'gate' as const,
+    phases: [(j - 1 + n) % n],
+    role: `gate of phase ${j}`,
+  }));
 
 /** The 27 compartment groups of the training circuit (nbp.md §1.2) with their designed firing phases. */
 export const TRAINING_POPULATIONS: readonly Population[] = [

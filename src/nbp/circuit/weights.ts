@@ -61,11 +61,14 @@ export function checkWeights(shape: NbpShape, w: NbpWeights): void {
   };
   for (const key of ['W1', 'W2', 'P', 'M'] as const) {
     const m = w[key];
-    if (m.length !== expect[key]) throw new Error(`weights.${key}: expected ${expect[key]} values for shape ${shape.nIn}-${shape.nHid}-${shape.nOut}, got ${m.length}`);
+    if (m.length !== expect[key])
+      throw new Error(`weights.${key}: expected ${expect[key]} values for shape ${shape.nIn}-${shape.nHid}-${shape.nOut}, got ${m.length}`);
     for (let i = 0; i < m.length; i++) {
       const v = m[i]!;
       if (v < MIXED_8BIT_WEIGHTS.min || v > MIXED_8BIT_WEIGHTS.max || (v & 1) !== 0) {
-        throw new Error(`weights.${key}[${i}] = ${v}: circuit weights are even integers in [${MIXED_8BIT_WEIGHTS.min}, ${MIXED_8BIT_WEIGHTS.max}] (mixed 8-bit, LSB 2)`);
+        throw new Error(
+          `weights.${key}[${i}] = ${v}: circuit weights are even integers in [${MIXED_8BIT_WEIGHTS.min}, ${MIXED_8BIT_WEIGHTS.max}] (mixed 8-bit, LSB 2)`,
+        );
       }
     }
   }

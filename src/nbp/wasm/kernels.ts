@@ -79,11 +79,19 @@ export function buildKernelModule(layout: KernelLayout, nHid: number): Uint8Arra
 
   m.func('a1', [I32, I32, I32], [], (f) => {
     const [rows, count, out] = [0, 1, 2];
-    const c0 = f.local(I32), cEnd = f.local(I32), p = f.local(I32), pEnd = f.local(I32), blk = f.local(I32), outp = f.local(I32);
+    const c0 = f.local(I32),
+      cEnd = f.local(I32),
+      p = f.local(I32),
+      pEnd = f.local(I32),
+      blk = f.local(I32),
+      outp = f.local(I32);
     const acc = Array.from({ length: B }, () => f.local(V128));
     // out[] = 0
     f.get(out).set(p);
-    f.get(out).i32(layout.nHidPad * 4).add().set(pEnd);
+    f.get(out)
+      .i32(layout.nHidPad * 4)
+      .add()
+      .set(pEnd);
     f.loop(() => {
       f.get(p).i32(0).i32x4Splat().v128Store();
       f.get(p).i32(16).add().tee(p).get(pEnd).ltU().brIf(0);
@@ -102,16 +110,41 @@ export function buildKernelModule(layout: KernelLayout, nHid: number): Uint8Arra
           f.loop(() => {
             const addr = f.local(I32);
             f.get(p).load32().get(blk).add().set(addr);
-            acc.forEach((a, b) => f.get(a).get(addr).v128Load(16 * b).i16x8Add().set(a));
+            acc.forEach((a, b) =>
+              f
+                .get(a)
+                .get(addr)
+                .v128Load(16 * b)
+                .i16x8Add()
+                .set(a),
+            );
             f.get(p).i32(4).add().tee(p).get(pEnd).ltU().brIf(0);
           });
           // out + 2·blk is the i32 lane of the block's first i16 lane.
           f.get(out).get(blk).i32(1).shl().add().set(outp);
           acc.forEach((a, b) => {
-            f.get(outp).get(outp).v128Load(32 * b).get(a).i32x4ExtendLow().i32x4Add().v128Store(32 * b);
-            f.get(outp).get(outp).v128Load(32 * b + 16).get(a).i32x4ExtendHigh().i32x4Add().v128Store(32 * b + 16);
+            f.get(outp)
+              .get(outp)
+              .v128Load(32 * b)
+              .get(a)
+              .i32x4ExtendLow()
+              .i32x4Add()
+              .v128Store(32 * b);
+            f.get(outp)
+              .get(outp)
+              .v128Load(32 * b + 16)
+              .get(a)
+              .i32x4ExtendHigh()
+              .i32x4Add()
+              .v128Store(32 * b + 16);
           });
-          f.get(blk).i32(16 * B).add().tee(blk).i32(nVec * 16).ltU().brIf(0);
+          f.get(blk)
+            .i32(16 * B)
+            .add()
+            .tee(blk)
+            .i32(nVec * 16)
+            .ltU()
+            .brIf(0);
         });
         f.get(cEnd).set(c0);
         f.br(0);
@@ -121,8 +154,15 @@ export function buildKernelModule(layout: KernelLayout, nHid: number): Uint8Arra
 
   m.func('update', [I32, I32, I32, I32, I32, I32, I32, I32], [], (f) => {
     const [rows, count, blocks, nblocks, dp, dm, lo, hi] = [0, 1, 2, 3, 4, 5, 6, 7];
-    const vlo = f.local(V128), vhi = f.local(V128), p = f.local(I32), pEnd = f.local(I32), q = f.local(I32), qEnd = f.local(I32);
-    const row = f.local(I32), off = f.local(I32), addr = f.local(I32);
+    const vlo = f.local(V128),
+      vhi = f.local(V128),
+      p = f.local(I32),
+      pEnd = f.local(I32),
+      q = f.local(I32),
+      qEnd = f.local(I32);
+    const row = f.local(I32),
+      off = f.local(I32),
+      addr = f.local(I32);
     f.get(lo).i16x8Splat().set(vlo);
     f.get(hi).i16x8Splat().set(vhi);
     f.block(() => {
@@ -149,14 +189,23 @@ export function buildKernelModule(layout: KernelLayout, nHid: number): Uint8Arra
 
   m.func('hidden', [I32, I32, I32, I32], [I32], (f) => {
     const [a1, w2, a2, hlist] = [0, 1, 2, 3];
-    const p = f.local(I32), pEnd = f.local(I32), bits = f.local(I32), j = f.local(I32), nh = f.local(I32), q = f.local(I32), row = f.local(I32);
+    const p = f.local(I32),
+      pEnd = f.local(I32),
+      bits = f.local(I32),
+      j = f.local(I32),
+      nh = f.local(I32),
+      q = f.local(I32),
+      row = f.local(I32);
     const thr = f.local(V128);
     const acc = Array.from({ length: layout.nOutPad / 4 }, () => f.local(V128));
     f.i32(BINARY_THRESHOLD).i32x4Splat().set(thr);
     f.i32(0).set(nh);
     // h: scan a1 four lanes at a time; a lane mask's set bits are the active units (padding lanes hold 0).
     f.get(a1).set(p);
-    f.get(a1).i32(Math.ceil(nHid / 4) * 16).add().set(pEnd);
+    f.get(a1)
+      .i32(Math.ceil(nHid / 4) * 16)
+      .add()
+      .set(pEnd);
     f.loop(() => {
       f.get(p).v128Load().get(thr).i32x4GtS().i32x4Bitmask().set(bits);
       f.block(() => {
@@ -179,13 +228,31 @@ export function buildKernelModule(layout: KernelLayout, nHid: number): Uint8Arra
     f.block(() => {
       f.loop(() => {
         f.get(q).get(pEnd).ltU().eqz().brIf(1);
-        f.get(w2).get(q).load32().i32(layout.nOutPad * 4).mul().add().set(row);
-        acc.forEach((a, v) => f.get(a).get(row).v128Load(16 * v).i32x4Add().set(a));
+        f.get(w2)
+          .get(q)
+          .load32()
+          .i32(layout.nOutPad * 4)
+          .mul()
+          .add()
+          .set(row);
+        acc.forEach((a, v) =>
+          f
+            .get(a)
+            .get(row)
+            .v128Load(16 * v)
+            .i32x4Add()
+            .set(a),
+        );
         f.get(q).i32(4).add().set(q);
         f.br(0);
       });
     });
-    acc.forEach((a, v) => f.get(a2).get(a).v128Store(16 * v));
+    acc.forEach((a, v) =>
+      f
+        .get(a2)
+        .get(a)
+        .v128Store(16 * v),
+    );
     f.get(nh);
   });
 

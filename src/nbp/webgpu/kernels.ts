@@ -213,7 +213,13 @@ export interface WeightArraySizes {
 }
 
 /** Builds (through the cache) the training pipeline of a semantics and the inference pipeline. */
-export async function createNbpKernels(device: GPUDevice, cache: PipelineCache, semantics: Semantics, workgroupSize: number, sizes: WeightArraySizes): Promise<NbpKernels> {
+export async function createNbpKernels(
+  device: GPUDevice,
+  cache: PipelineCache,
+  semantics: Semantics,
+  workgroupSize: number,
+  sizes: WeightArraySizes,
+): Promise<NbpKernels> {
   const trainLayout = device.createBindGroupLayout({
     label: 'nbp_train',
     entries: layoutEntries(['uniform', 'read-only-storage', 'read-only-storage', 'storage', 'storage', 'storage']),
@@ -224,10 +230,18 @@ export async function createNbpKernels(device: GPUDevice, cache: PipelineCache, 
   });
   const arrays = { W1_LEN: sizes.w1, W2_LEN: sizes.w2 };
   const [train, infer] = await Promise.all([
-    cache.get('nbp_train', { PARAMS: paramsStruct(TRAIN_PARAMS), NUMPY: semantics === 'numpy', ...arrays, DATA_LEN: sizes.trainData },
-      device.createPipelineLayout({ label: 'nbp_train', bindGroupLayouts: [trainLayout] }), workgroupSize),
-    cache.get('nbp_infer', { PARAMS: paramsStruct(INFER_PARAMS), ...arrays },
-      device.createPipelineLayout({ label: 'nbp_infer', bindGroupLayouts: [inferLayout] }), workgroupSize),
+    cache.get(
+      'nbp_train',
+      { PARAMS: paramsStruct(TRAIN_PARAMS), NUMPY: semantics === 'numpy', ...arrays, DATA_LEN: sizes.trainData },
+      device.createPipelineLayout({ label: 'nbp_train', bindGroupLayouts: [trainLayout] }),
+      workgroupSize,
+    ),
+    cache.get(
+      'nbp_infer',
+      { PARAMS: paramsStruct(INFER_PARAMS), ...arrays },
+      device.createPipelineLayout({ label: 'nbp_infer', bindGroupLayouts: [inferLayout] }),
+      workgroupSize,
+    ),
   ]);
   return { train: train.pipeline, trainLayout, infer: infer.pipeline, inferLayout, keys: [train.key, infer.key] };
 }

@@ -97,7 +97,10 @@ function checkTrainerOptions(opts: FusedTrainerOptions): void {
   if (opts.train.nIn !== nIn) throw new Error(`${WHERE}: training set ${opts.train.name} has ${opts.train.nIn} inputs, the network ${nIn}`);
   opts.initial.forEach((w, r) => validateWeights(opts.shape, w, `replica ${r} initial weights`));
   const remedies = validateRemedies(opts.remedies);
-  if (remedies) throw new Error(`the WebGPU engine implements no remedies (asked for: ${Object.keys(remedies).join(', ')}); remedies run on the CPU engine (--backend cpu)`);
+  if (remedies)
+    throw new Error(
+      `the WebGPU engine implements no remedies (asked for: ${Object.keys(remedies).join(', ')}); remedies run on the CPU engine (--backend cpu)`,
+    );
 }
 
 /** Workgroup size, samples per dispatch and per inference block, and the binding limit, checked on a device. */
@@ -110,7 +113,12 @@ interface DispatchPlan {
 }
 
 /** Resolves the automatic choices against the device limits; returns an error message when they do not fit. */
-function planDispatch(opts: FusedTrainerOptions, gpuOptions: WebgpuTrainerOptions, limits: GPUSupportedLimits, trainBytes: number): DispatchPlan | string {
+function planDispatch(
+  opts: FusedTrainerOptions,
+  gpuOptions: WebgpuTrainerOptions,
+  limits: GPUSupportedLimits,
+  trainBytes: number,
+): DispatchPlan | string {
   const { shape } = opts;
   const replicas = opts.initial.length;
   const layout = weightLayout(shape);
@@ -123,13 +131,17 @@ function planDispatch(opts: FusedTrainerOptions, gpuOptions: WebgpuTrainerOption
   const wg = gpuOptions.workgroupSize === undefined ? Math.min(wgWanted, wgMax) : wgWanted;
   if (wg > wgMax) return `workgroupSize ${wg} exceeds the device limit ${wgMax}`;
   const unitsMax = UNITS_PER_GROUP * MAX_GROUPS_PER_THREAD * wg;
-  if (shape.nHid > unitsMax) return `nHid = ${shape.nHid} is more than ${unitsMax} hidden units (${UNITS_PER_GROUP * MAX_GROUPS_PER_THREAD} per thread at workgroupSize ${wg}); raise workgroupSize`;
-  if (replicas > limits.maxComputeWorkgroupsPerDimension) return `${replicas} replicas exceed maxComputeWorkgroupsPerDimension ${limits.maxComputeWorkgroupsPerDimension}`;
+  if (shape.nHid > unitsMax)
+    return `nHid = ${shape.nHid} is more than ${unitsMax} hidden units (${UNITS_PER_GROUP * MAX_GROUPS_PER_THREAD} per thread at workgroupSize ${wg}); raise workgroupSize`;
+  if (replicas > limits.maxComputeWorkgroupsPerDimension)
+    return `${replicas} replicas exceed maxComputeWorkgroupsPerDimension ${limits.maxComputeWorkgroupsPerDimension}`;
   const maxBinding = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
   const w1Bytes = replicas * layout.w1Stride * 16;
   const w2Bytes = replicas * layout.w2Stride * 16;
-  if (w1Bytes > maxBinding) return `${replicas} replicas need ${w1Bytes} bytes of packed W1; the device binds at most ${maxBinding} (use fewer replicas)`;
-  if (w2Bytes > maxBinding) return `${replicas} replicas need ${w2Bytes} bytes of W2 | P | M; the device binds at most ${maxBinding} (use fewer replicas)`;
+  if (w1Bytes > maxBinding)
+    return `${replicas} replicas need ${w1Bytes} bytes of packed W1; the device binds at most ${maxBinding} (use fewer replicas)`;
+  if (w2Bytes > maxBinding)
+    return `${replicas} replicas need ${w2Bytes} bytes of W2 | P | M; the device binds at most ${maxBinding} (use fewer replicas)`;
   if (trainBytes > maxBinding) return `training set ${opts.train.name} packs to ${trainBytes} bytes; the device binds at most ${maxBinding}`;
   return { wg, spd, spbWanted, maxBinding };
 }
@@ -171,7 +183,11 @@ export async function createWebgpuFusedTrainer(
   device.pushErrorScope('validation');
   let kernels: Awaited<ReturnType<typeof createNbpKernels>>;
   try {
-    kernels = await createNbpKernels(device, cache, semantics, wg, { w1: replicas * layout.w1Stride, w2: replicas * layout.w2Stride, trainData: trainSamples.length });
+    kernels = await createNbpKernels(device, cache, semantics, wg, {
+      w1: replicas * layout.w1Stride,
+      w2: replicas * layout.w2Stride,
+      trainData: trainSamples.length,
+    });
   } catch (err) {
     await device.popErrorScope();
     return fail(`WGSL pipelines failed: ${(err as Error).message}`);
@@ -181,9 +197,17 @@ export async function createWebgpuFusedTrainer(
   const trainData = device.createBuffer({ label: `nbp data ${opts.train.name}`, size: trainSamples.byteLength, usage: STORAGE() });
   device.queue.writeBuffer(trainData, 0, trainSamples);
   const cursor = device.createBuffer({ label: 'nbp cursor', size: Math.max(16, replicas * 4), usage: STORAGE() });
-  const trainParams = device.createBuffer({ label: 'nbp_train params', size: packTrainParams(trainParamValues(0, 0)).byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  const trainParams = device.createBuffer({
+    label: 'nbp_train params',
+    size: packTrainParams(trainParamValues(0, 0)).byteLength,
+    usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+  });
   const counts = device.createBuffer({ label: 'nbp counts', size: replicas * COUNT_FIELDS.length * 4, usage: STORAGE() | GPUBufferUsage.COPY_SRC });
-  const countsRead = device.createBuffer({ label: 'nbp counts readback', size: counts.size, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+  const countsRead = device.createBuffer({
+    label: 'nbp counts readback',
+    size: counts.size,
+    usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ,
+  });
   let orders: GPUBuffer | null = null;
   let trainBindGroup: GPUBindGroup | null = null;
   const setupError = await device.popErrorScope();
@@ -200,7 +224,16 @@ export async function createWebgpuFusedTrainer(
   };
   opts.initial.forEach((w, r) => weightUpload(r, w)());
 
-  const stats: WebgpuTrainerStats = { trainSamples: 0, trainDispatches: 0, trainSubmits: 0, evalSamples: 0, evalDispatches: 0, evalSubmits: 0, readbacks: 0, compileMs: cache.compileMs };
+  const stats: WebgpuTrainerStats = {
+    trainSamples: 0,
+    trainDispatches: 0,
+    trainSubmits: 0,
+    evalSamples: 0,
+    evalDispatches: 0,
+    evalSubmits: 0,
+    readbacks: 0,
+    compileMs: cache.compileMs,
+  };
   const datasets = new WeakMap<EncodedDataset, DatasetEntry>();
   const datasetBuffers: GPUBuffer[] = [];
   let disposed = false;
@@ -237,12 +270,17 @@ export async function createWebgpuFusedTrainer(
     const hit = datasets.get(data);
     if (hit) return hit;
     const packed = packSamples(data, nOut);
-    if (packed.byteLength > maxBinding) throw new Error(`evaluate: ${data.name} packs to ${packed.byteLength} bytes; the device binds at most ${maxBinding}`);
+    if (packed.byteLength > maxBinding)
+      throw new Error(`evaluate: ${data.name} packs to ${packed.byteLength} bytes; the device binds at most ${maxBinding}`);
     const buffer = device.createBuffer({ label: `nbp data ${data.name}`, size: packed.byteLength, usage: STORAGE() });
     device.queue.writeBuffer(buffer, 0, packed);
     const spb = Math.max(spbWanted, Math.ceil(data.n / limits.maxComputeWorkgroupsPerDimension));
     const p = packInferParams({ ...shapeParamValues(shape, replicas), n: data.n, samplesPerBlock: spb });
-    const params = device.createBuffer({ label: `nbp_infer params ${data.name}`, size: p.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    const params = device.createBuffer({
+      label: `nbp_infer params ${data.name}`,
+      size: p.byteLength,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
     device.queue.writeBuffer(params, 0, p);
     const bindGroup = device.createBindGroup({
       label: `nbp_infer ${data.name}`,

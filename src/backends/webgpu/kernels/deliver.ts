@@ -15,7 +15,13 @@ export function deliverVariant(learning: boolean): Variant {
 export function createDeliverLayout(device: GPUDevice): GPUBindGroupLayout {
   return device.createBindGroupLayout({
     label: 'deliver',
-    entries: [bufferEntry(0, 'uniform'), bufferEntry(1, 'read-only-storage'), bufferEntry(2, 'storage'), bufferEntry(3, 'storage'), bufferEntry(4, 'storage')],
+    entries: [
+      bufferEntry(0, 'uniform'),
+      bufferEntry(1, 'read-only-storage'),
+      bufferEntry(2, 'storage'),
+      bufferEntry(3, 'storage'),
+      bufferEntry(4, 'storage'),
+    ],
   });
 }
 
