@@ -86,7 +86,10 @@ export class FunctionBuilder {
   readonly code: number[] = [];
   private readonly locals: ValType[] = [];
 
-  constructor(readonly params: ValType[], readonly results: ValType[]) {}
+  constructor(
+    readonly params: ValType[],
+    readonly results: ValType[],
+  ) {}
 
   /** Declares a local and returns its index. */
   local(type: ValType): number {
@@ -105,74 +108,204 @@ export class FunctionBuilder {
     return [...uleb(align), ...uleb(offset)];
   }
 
-  get(i: number): this { return this.op(0x20, ...uleb(i)); }
-  set(i: number): this { return this.op(0x21, ...uleb(i)); }
-  tee(i: number): this { return this.op(0x22, ...uleb(i)); }
-  i32(n: number): this { return this.op(0x41, ...sleb(n)); }
-  add(): this { return this.op(0x6a); }
-  sub(): this { return this.op(0x6b); }
-  mul(): this { return this.op(0x6c); }
-  shl(): this { return this.op(0x74); }
-  shrU(): this { return this.op(0x76); }
-  and(): this { return this.op(0x71); }
-  or(): this { return this.op(0x72); }
-  eqz(): this { return this.op(0x45); }
-  ltU(): this { return this.op(0x49); }
-  gtS(): this { return this.op(0x4a); }
-  ctz(): this { return this.op(0x68); }
-  select(): this { return this.op(0x1b); }
-  drop(): this { return this.op(0x1a); }
+  get(i: number): this {
+    return this.op(0x20, ...uleb(i));
+  }
+  set(i: number): this {
+    return this.op(0x21, ...uleb(i));
+  }
+  tee(i: number): this {
+    return this.op(0x22, ...uleb(i));
+  }
+  i32(n: number): this {
+    return this.op(0x41, ...sleb(n));
+  }
+  add(): this {
+    return this.op(0x6a);
+  }
+  sub(): this {
+    return this.op(0x6b);
+  }
+  mul(): this {
+    return this.op(0x6c);
+  }
+  shl(): this {
+    return this.op(0x74);
+  }
+  shrU(): this {
+    return this.op(0x76);
+  }
+  and(): this {
+    return this.op(0x71);
+  }
+  or(): this {
+    return this.op(0x72);
+  }
+  eqz(): this {
+    return this.op(0x45);
+  }
+  ltU(): this {
+    return this.op(0x49);
+  }
+  gtS(): this {
+    return this.op(0x4a);
+  }
+  ctz(): this {
+    return this.op(0x68);
+  }
+  select(): this {
+    return this.op(0x1b);
+  }
+  drop(): this {
+    return this.op(0x1a);
+  }
   /** i32.load (offset in bytes, 4-byte aligned). */
-  load32(offset = 0): this { return this.op(0x28, ...this.mem(2, offset)); }
-  store32(offset = 0): this { return this.op(0x36, ...this.mem(2, offset)); }
-  load16u(offset = 0): this { return this.op(0x2f, ...this.mem(1, offset)); }
-  store16(offset = 0): this { return this.op(0x3b, ...this.mem(1, offset)); }
+  load32(offset = 0): this {
+    return this.op(0x28, ...this.mem(2, offset));
+  }
+  store32(offset = 0): this {
+    return this.op(0x36, ...this.mem(2, offset));
+  }
+  load16u(offset = 0): this {
+    return this.op(0x2f, ...this.mem(1, offset));
+  }
+  store16(offset = 0): this {
+    return this.op(0x3b, ...this.mem(1, offset));
+  }
 
-  block(body: () => void): this { this.op(0x02, 0x40); body(); return this.op(0x0b); }
-  loop(body: () => void): this { this.op(0x03, 0x40); body(); return this.op(0x0b); }
-  ifThen(body: () => void): this { this.op(0x04, 0x40); body(); return this.op(0x0b); }
-  br(depth: number): this { return this.op(0x0c, ...uleb(depth)); }
-  brIf(depth: number): this { return this.op(0x0d, ...uleb(depth)); }
+  block(body: () => void): this {
+    this.op(0x02, 0x40);
+    body();
+    return this.op(0x0b);
+  }
+  loop(body: () => void): this {
+    this.op(0x03, 0x40);
+    body();
+    return this.op(0x0b);
+  }
+  ifThen(body: () => void): this {
+    this.op(0x04, 0x40);
+    body();
+    return this.op(0x0b);
+  }
+  br(depth: number): this {
+    return this.op(0x0c, ...uleb(depth));
+  }
+  brIf(depth: number): this {
+    return this.op(0x0d, ...uleb(depth));
+  }
 
-  v128Load(offset = 0): this { return this.simd(SIMD.load, ...this.mem(4, offset)); }
-  v128Store(offset = 0): this { return this.simd(SIMD.store, ...this.mem(4, offset)); }
-  i16x8Splat(): this { return this.simd(SIMD.i16x8Splat); }
-  i32x4Splat(): this { return this.simd(SIMD.i32x4Splat); }
-  i16x8Add(): this { return this.simd(SIMD.i16x8Add); }
-  i16x8MinS(): this { return this.simd(SIMD.i16x8MinS); }
-  i16x8MaxS(): this { return this.simd(SIMD.i16x8MaxS); }
-  i16x8Bitmask(): this { return this.simd(SIMD.i16x8Bitmask); }
-  i32x4Add(): this { return this.simd(SIMD.i32x4Add); }
-  i32x4GtS(): this { return this.simd(SIMD.i32x4GtS); }
-  i32x4Bitmask(): this { return this.simd(SIMD.i32x4Bitmask); }
-  v128And(): this { return this.simd(SIMD.v128And); }
-  v128AnyTrue(): this { return this.simd(SIMD.v128AnyTrue); }
-  i32x4ExtendLow(): this { return this.simd(SIMD.i32x4ExtendLowI16x8S); }
-  i32x4ExtendHigh(): this { return this.simd(SIMD.i32x4ExtendHighI16x8S); }
+  v128Load(offset = 0): this {
+    return this.simd(SIMD.load, ...this.mem(4, offset));
+  }
+  v128Store(offset = 0): this {
+    return this.simd(SIMD.store, ...this.mem(4, offset));
+  }
+  i16x8Splat(): this {
+    return this.simd(SIMD.i16x8Splat);
+  }
+  i32x4Splat(): this {
+    return this.simd(SIMD.i32x4Splat);
+  }
+  i16x8Add(): this {
+    return this.simd(SIMD.i16x8Add);
+  }
+  i16x8MinS(): this {
+    return this.simd(SIMD.i16x8MinS);
+  }
+  i16x8MaxS(): this {
+    return this.simd(SIMD.i16x8MaxS);
+  }
+  i16x8Bitmask(): this {
+    return this.simd(SIMD.i16x8Bitmask);
+  }
+  i32x4Add(): this {
+    return this.simd(SIMD.i32x4Add);
+  }
+  i32x4GtS(): this {
+    return this.simd(SIMD.i32x4GtS);
+  }
+  i32x4Bitmask(): this {
+    return this.simd(SIMD.i32x4Bitmask);
+  }
+  v128And(): this {
+    return this.simd(SIMD.v128And);
+  }
+  v128AnyTrue(): this {
+    return this.simd(SIMD.v128AnyTrue);
+  }
+  i32x4ExtendLow(): this {
+    return this.simd(SIMD.i32x4ExtendLowI16x8S);
+  }
+  i32x4ExtendHigh(): this {
+    return this.simd(SIMD.i32x4ExtendHighI16x8S);
+  }
 
   // Scalar and SIMD instructions of the generic network engine (src/backends/wasm/kernels.ts).
-  shrS(): this { return this.op(0x75); }
-  ret(): this { return this.op(0x0f); }
-  divU(): this { return this.op(0x6e); }
-  ne(): this { return this.op(0x47); }
-  geU(): this { return this.op(0x4f); }
-  load16s(offset = 0): this { return this.op(0x2e, ...this.mem(1, offset)); }
-  i32x4LeS(): this { return this.simd(SIMD.i32x4LeS); }
-  i32x4GtU(): this { return this.simd(SIMD.i32x4GtU); }
-  v128Not(): this { return this.simd(SIMD.v128Not); }
-  v128AndNot(): this { return this.simd(SIMD.v128AndNot); }
-  v128Or(): this { return this.simd(SIMD.v128Or); }
-  v128Xor(): this { return this.simd(SIMD.v128Xor); }
-  v128Bitselect(): this { return this.simd(SIMD.v128Bitselect); }
-  i32x4Abs(): this { return this.simd(SIMD.i32x4Abs); }
+  shrS(): this {
+    return this.op(0x75);
+  }
+  ret(): this {
+    return this.op(0x0f);
+  }
+  divU(): this {
+    return this.op(0x6e);
+  }
+  ne(): this {
+    return this.op(0x47);
+  }
+  geU(): this {
+    return this.op(0x4f);
+  }
+  load16s(offset = 0): this {
+    return this.op(0x2e, ...this.mem(1, offset));
+  }
+  i32x4LeS(): this {
+    return this.simd(SIMD.i32x4LeS);
+  }
+  i32x4GtU(): this {
+    return this.simd(SIMD.i32x4GtU);
+  }
+  v128Not(): this {
+    return this.simd(SIMD.v128Not);
+  }
+  v128AndNot(): this {
+    return this.simd(SIMD.v128AndNot);
+  }
+  v128Or(): this {
+    return this.simd(SIMD.v128Or);
+  }
+  v128Xor(): this {
+    return this.simd(SIMD.v128Xor);
+  }
+  v128Bitselect(): this {
+    return this.simd(SIMD.v128Bitselect);
+  }
+  i32x4Abs(): this {
+    return this.simd(SIMD.i32x4Abs);
+  }
   /** Lane-wise shifts by the i32 on top of the stack. */
-  i32x4Shl(): this { return this.simd(SIMD.i32x4Shl); }
-  i32x4ShrS(): this { return this.simd(SIMD.i32x4ShrS); }
-  i32x4ShrU(): this { return this.simd(SIMD.i32x4ShrU); }
-  i32x4Sub(): this { return this.simd(SIMD.i32x4Sub); }
-  i32x4Mul(): this { return this.simd(SIMD.i32x4Mul); }
-  i32x4MinS(): this { return this.simd(SIMD.i32x4MinS); }
-  i32x4MaxS(): this { return this.simd(SIMD.i32x4MaxS); }
+  i32x4Shl(): this {
+    return this.simd(SIMD.i32x4Shl);
+  }
+  i32x4ShrS(): this {
+    return this.simd(SIMD.i32x4ShrS);
+  }
+  i32x4ShrU(): this {
+    return this.simd(SIMD.i32x4ShrU);
+  }
+  i32x4Sub(): this {
+    return this.simd(SIMD.i32x4Sub);
+  }
+  i32x4Mul(): this {
+    return this.simd(SIMD.i32x4Mul);
+  }
+  i32x4MinS(): this {
+    return this.simd(SIMD.i32x4MinS);
+  }
+  i32x4MaxS(): this {
+    return this.simd(SIMD.i32x4MaxS);
+  }
 
   /** Serialized body (locals + code + end). */
   body(): number[] {
@@ -206,7 +339,14 @@ export class ModuleBuilder {
     const section = (id: number, content: number[]) => [id, ...uleb(content.length), ...content];
     const types = this.funcs.map(({ fn }) => [0x60, ...vec(fn.params.map((t) => [t])), ...vec(fn.results.map((t) => [t]))]);
     const out = [
-      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+      0x00,
+      0x61,
+      0x73,
+      0x6d,
+      0x01,
+      0x00,
+      0x00,
+      0x00,
       ...section(1, vec(types)),
       ...section(3, vec(this.funcs.map((_, i) => uleb(i)))),
       ...section(5, vec([[0x00, ...uleb(this.memoryPages)]])),

@@ -14,7 +14,13 @@ import { diffSimulations } from '../webgpu/helpers.ts';
 
 const cpu = createCpuBackend();
 
-async function runBoth(network: Network, replicas: number, steps: number, threads: number | WasmBackendOptions, between?: (sim: Simulation) => Promise<void>) {
+async function runBoth(
+  network: Network,
+  replicas: number,
+  steps: number,
+  threads: number | WasmBackendOptions,
+  between?: (sim: Simulation) => Promise<void>,
+) {
   const stateSteps = Array.from({ length: steps }, (_, t) => t);
   const options = { replicas, recording: { spikes: 'all' as const, state: 'all' as const, stateSteps } };
   const expected = await cpu.create(network, options);
@@ -25,7 +31,12 @@ async function runBoth(network: Network, replicas: number, steps: number, thread
       await between?.(sim);
       await sim.run(steps - (steps >> 1));
     }
-    const diff = await diffSimulations(expected, actual, network.groups.map((g) => g.name), network.projections.map((p) => p.name));
+    const diff = await diffSimulations(
+      expected,
+      actual,
+      network.groups.map((g) => g.name),
+      network.projections.map((p) => p.name),
+    );
     return { diff, expected: expected.stats().synapticEvents, actual: actual.stats().synapticEvents, recording: await actual.readRecording() };
   } finally {
     expected.dispose();
@@ -53,7 +64,9 @@ describe('wasm backend: exact outside the SIMD domain', () => {
     const network: Network = {
       groups: [group('g', size, { du: 100, vth: 5000 })],
       sources: [{ name: 'in', size: pre, spikes }],
-      projections: [{ name: 'big', from: 'in', to: 'g', weightExp: 7, numWeightBits: 8, signMode: 'mixed', synapses: { kind: 'dense', weights, delays: 0 } }],
+      projections: [
+        { name: 'big', from: 'in', to: 'g', weightExp: 7, numWeightBits: 8, signMode: 'mixed', synapses: { kind: 'dense', weights, delays: 0 } },
+      ],
     };
     expect(pre * 255 * 128).toBeGreaterThan(ACTIVATION_LIMIT);
     const r = await runBoth(network, 2, 60, 1);
@@ -70,7 +83,9 @@ describe('wasm backend: weights', () => {
     return {
       groups: [group('a', pre, { biasMant: new Array(pre).fill(300) }), group('b', post)],
       sources: [],
-      projections: [{ name: 'ab', from: 'a', to: 'b', weightExp: 1, numWeightBits: 7, signMode: 'mixed', synapses: { kind: 'dense', weights, delays: 2 } }],
+      projections: [
+        { name: 'ab', from: 'a', to: 'b', weightExp: 1, numWeightBits: 7, signMode: 'mixed', synapses: { kind: 'dense', weights, delays: 2 } },
+      ],
     };
   };
 
@@ -115,11 +130,21 @@ describe('wasm backend: weights', () => {
   });
 });
 
-describe('wasm backend: contract errors are the oracle\'s', () => {
+describe("wasm backend: contract errors are the oracle's", () => {
   const network = (): Network => ({
     groups: [group('g', 5)],
     sources: [{ name: 's', size: 3 }],
-    projections: [{ name: 'p', from: 's', to: 'g', weightExp: 0, numWeightBits: 8, signMode: 'mixed', synapses: { kind: 'sparse', pre: [0, 1], post: [1, 2], weights: [10, 20], delays: 1 } }],
+    projections: [
+      {
+        name: 'p',
+        from: 's',
+        to: 'g',
+        weightExp: 0,
+        numWeightBits: 8,
+        signMode: 'mixed',
+        synapses: { kind: 'sparse', pre: [0, 1], post: [1, 2], weights: [10, 20], delays: 1 },
+      },
+    ],
   });
 
   async function errorOf(f: () => unknown): Promise<string> {

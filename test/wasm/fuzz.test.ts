@@ -32,7 +32,12 @@ async function compare(c: NetworkCase, options: WasmBackendOptions): Promise<str
       await expected.run(c.segments[k]!);
       await actual.run(c.segments[k]!);
     }
-    const diff = await diffSimulations(expected, actual, c.network.groups.map((g) => g.name), c.network.projections.map((p) => p.name));
+    const diff = await diffSimulations(
+      expected,
+      actual,
+      c.network.groups.map((g) => g.name),
+      c.network.projections.map((p) => p.name),
+    );
     if (diff) return diff;
     if (expected.stats().synapticEvents !== actual.stats().synapticEvents) {
       return `synaptic events: expected ${expected.stats().synapticEvents} got ${actual.stats().synapticEvents}`;

@@ -58,7 +58,14 @@ describe('wasm kernels: delivery', () => {
       return at;
     };
     const [rowPtr, offPtr, wPtr, listPtr, ringPtr, sumPtr, touchedPtr, cellRingPtr] = [
-      alloc(4 * (pre + 1)), alloc(4 * synapses), alloc(2 * synapses), alloc(4 * 3 * pre), alloc(4 * 2 * cells), alloc(4 * cells), alloc(4 * cells), alloc(4 * cells),
+      alloc(4 * (pre + 1)),
+      alloc(4 * synapses),
+      alloc(2 * synapses),
+      alloc(4 * 3 * pre),
+      alloc(4 * 2 * cells),
+      alloc(4 * cells),
+      alloc(4 * cells),
+      alloc(4 * cells),
     ];
     i32.set(rowStart, rowPtr >> 2);
     i32.set(off, offPtr >> 2);

@@ -5,7 +5,9 @@ import { createWasmBackend } from '../../src/backends/wasm/index.ts';
 import { compareResults, describeMismatch, readTraceFile, runTrace } from '../../src/trace/index.ts';
 import { TRACES_DIR as DIR } from '../paths.ts';
 
-const FILES = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
+const FILES = readdirSync(DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 describe('golden traces on the wasm backend', () => {
   it('finds the 9 public traces', () => {

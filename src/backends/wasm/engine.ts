@@ -193,7 +193,10 @@ export class WasmEngine {
     });
     this.groupByName = new Map(this.groups.map((g) => [g.name, g]));
     this.sourceByName = new Map(this.sources.map((s) => [s.name, s]));
-    const populations = [...this.groups.map((g) => ({ size: g.size, flag: g.offset })), ...this.sources.map((s) => ({ size: s.size, flag: s.flagOffset }))];
+    const populations = [
+      ...this.groups.map((g) => ({ size: g.size, flag: g.offset })),
+      ...this.sources.map((s) => ({ size: s.size, flag: s.flagOffset })),
+    ];
     this.recording = this.resolveRecording(recording);
     this.k = instantiateKernels(1 << 16);
     this.views();
@@ -412,7 +415,8 @@ export class WasmEngine {
     if (!plan.packed) return;
     const off = plan.structure.offPtr >> 2;
     const words = packedPtr >> 2;
-    for (let j = 0; j < descIndex.length; j++) this.i32[words + j] = (this.i32[off + j]! << PACK_WEIGHT_BITS) | (this.i16[base + j]! + PACK_WEIGHT_BIAS);
+    for (let j = 0; j < descIndex.length; j++)
+      this.i32[words + j] = (this.i32[off + j]! << PACK_WEIGHT_BITS) | (this.i16[base + j]! + PACK_WEIGHT_BIAS);
   }
 
   get currentStep(): number {
@@ -464,11 +468,45 @@ export class WasmEngine {
         }
       }
       const list = rep.list[g.population]!;
-      let n = k.neurons(rep.u + off, rep.v + off, rep.ref + off, this.biasPtr + off, ringA + off, ringB + off, begin, end, g.ku, g.kv, g.vthEff, t, t + g.refractory, list, 0, 0);
+      let n = k.neurons(
+        rep.u + off,
+        rep.v + off,
+        rep.ref + off,
+        this.biasPtr + off,
+        ringA + off,
+        ringB + off,
+        begin,
+        end,
+        g.ku,
+        g.kv,
+        g.vthEff,
+        t,
+        t + g.refractory,
+        list,
+        0,
+        0,
+      );
       let stop = this.i32[0]!;
       while (stop < end) {
         n = this.scalarLanes(rep, g, (ringA + off) >> 2, (ringB + off) >> 2, stop >> 2, t, list, n);
-        n = k.neurons(rep.u + off, rep.v + off, rep.ref + off, this.biasPtr + off, ringA + off, ringB + off, stop + 16, end, g.ku, g.kv, g.vthEff, t, t + g.refractory, list, n, 0);
+        n = k.neurons(
+          rep.u + off,
+          rep.v + off,
+          rep.ref + off,
+          this.biasPtr + off,
+          ringA + off,
+          ringB + off,
+          stop + 16,
+          end,
+          g.ku,
+          g.kv,
+          g.vthEff,
+          t,
+          t + g.refractory,
+          list,
+          n,
+          0,
+        );
         stop = this.i32[0]!;
       }
       count[g.population] = n;
@@ -501,7 +539,19 @@ export class WasmEngine {
         if (p.packed) this.events += k.deliverPacked(s.rowStartPtr, p.packedPtr[r]!, p.weightExp, rep.list[pre]!, n, ring);
         else this.events += k.deliver(s.rowStartPtr, s.offPtr, p.weightPtr[r]!, p.weightExp, rep.list[pre]!, n, ring);
       } else {
-        this.events += k.deliverShift(s.rowStartPtr, s.offPtr, p.weightPtr[r]!, rep.list[pre]!, n, p.sumPtr, p.touchedPtr, p.cells, p.cellRingPtr, ring, -p.weightExp);
+        this.events += k.deliverShift(
+          s.rowStartPtr,
+          s.offPtr,
+          p.weightPtr[r]!,
+          rep.list[pre]!,
+          n,
+          p.sumPtr,
+          p.touchedPtr,
+          p.cells,
+          p.cellRingPtr,
+          ring,
+          -p.weightExp,
+        );
       }
     }
     if (this.fired) this.learn(r, rep);
@@ -696,7 +746,10 @@ export class WasmEngine {
   /** Entries with a nonzero stored weight in some local replica (the part of the rebuild's keep mask known here). */
   nonzeroMask(projection: string): Uint8Array {
     const p = this.planByName.get(projection)!;
-    return this.keepMask(p, this.replicas.map((_, r) => this.readWeights(projection, r)));
+    return this.keepMask(
+      p,
+      this.replicas.map((_, r) => this.readWeights(projection, r)),
+    );
   }
 
   /**
@@ -773,7 +826,15 @@ export function partitionBounds(network: Network, count: number): number[] {
 /** Bytes of the exchange buffer for `count` parts. */
 export function exchangeBytes(network: Network, count: number): number {
   const bounds = partitionBounds(network, count);
-  return (2 + 2 * layoutSlots(network.groups.map((g) => g.size), bounds).total) * 4;
+  return (
+    (2 +
+      2 *
+        layoutSlots(
+          network.groups.map((g) => g.size),
+          bounds,
+        ).total) *
+    4
+  );
 }
 
 function layoutSlots(sizes: number[], bounds: number[]): { offsets: number[][]; total: number } {
@@ -801,7 +862,10 @@ function layoutSlots(sizes: number[], bounds: number[]): { offsets: number[][]; 
 
 function partitionState(p: Partition, groups: Group[], C: number): PartitionState {
   if (p.bounds[p.bounds.length - 1] !== C) throw new RangeError('wasm engine: partition bounds do not match the network');
-  const { offsets, total } = layoutSlots(groups.map((g) => g.size), p.bounds);
+  const { offsets, total } = layoutSlots(
+    groups.map((g) => g.size),
+    p.bounds,
+  );
   const slot = [0, 1].map((parity) => offsets.map((row) => row.map((o) => 2 + parity * total + o)));
   return { index: p.index, count: p.count, start: p.bounds[p.index]!, end: p.bounds[p.index + 1]!, words: new Int32Array(p.exchange), slot };
 }

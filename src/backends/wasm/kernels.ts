@@ -33,14 +33,37 @@ import { ACTIVATION_LIMIT, DECAY_BITS, STATE_LIMIT, U_WRAP, V_MAX, V_MIN } from 
 export interface KernelExports {
   memory: WebAssembly.Memory;
   neurons(
-    u: number, v: number, ref: number, bias: number, ringA: number, ringB: number, start: number, end: number,
-    ku: number, kv: number, vth: number, t: number, tref: number, list: number, count: number, stop: number,
+    u: number,
+    v: number,
+    ref: number,
+    bias: number,
+    ringA: number,
+    ringB: number,
+    start: number,
+    end: number,
+    ku: number,
+    kv: number,
+    vth: number,
+    t: number,
+    tref: number,
+    list: number,
+    count: number,
+    stop: number,
   ): number;
   deliver(rowStart: number, off: number, w: number, shift: number, list: number, count: number, ring: number): number;
   deliverPacked(rowStart: number, packed: number, shift: number, list: number, count: number, ring: number): number;
   deliverShift(
-    rowStart: number, cellOf: number, w: number, list: number, count: number, sum: number, touched: number,
-    cells: number, cellRing: number, ring: number, shift: number,
+    rowStart: number,
+    cellOf: number,
+    w: number,
+    list: number,
+    count: number,
+    sum: number,
+    touched: number,
+    cells: number,
+    cellRing: number,
+    ring: number,
+    shift: number,
   ): number;
 }
 
@@ -72,7 +95,13 @@ function mulTrunc(f: FunctionBuilder, x: number, k: number, mask4095: number): v
  * so the misses overlap), then the batch is delivered from cache.
  */
 function forRowsInBatches(
-  f: FunctionBuilder, rowStart: number, list: number, count: number, arrays: Array<[number, number]>, sink: number, row: (k: number) => void,
+  f: FunctionBuilder,
+  rowStart: number,
+  list: number,
+  count: number,
+  arrays: Array<[number, number]>,
+  sink: number,
+  row: (k: number) => void,
 ): void {
   const k = f.local(I32);
   const q = f.local(I32);
@@ -126,14 +155,41 @@ export function buildKernelModule(pages: number): Uint8Array {
 
   m.func('neurons', i32s(16), [I32], (f) => {
     const [u, v, ref, bias, ringA, ringB, start, end, ku, kv, vth, t, tref, list, count, stop] = Array.from({ length: 16 }, (_, i) => i) as [
-      number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
     ];
     const i = f.local(I32);
     const mask = f.local(I32);
     const vec = () => f.local(V128);
     const [A, U, X, V, VN, ACT, SPK, REF] = [vec(), vec(), vec(), vec(), vec(), vec(), vec(), vec()];
     const [KU, KV, M4095, LIM, U23, W24, NEG23, VMIN, VMAX, VTH, T, TREF, ZERO] = [
-      vec(), vec(), vec(), vec(), vec(), vec(), vec(), vec(), vec(), vec(), vec(), vec(), vec(),
+      vec(),
+      vec(),
+      vec(),
+      vec(),
+      vec(),
+      vec(),
+      vec(),
+      vec(),
+      vec(),
+      vec(),
+      vec(),
+      vec(),
+      vec(),
     ];
     const splat = (local: number, value: () => void) => {
       value();
@@ -225,23 +281,34 @@ export function buildKernelModule(pages: number): Uint8Array {
     const p = f.local(I32);
     const addr = f.local(I32);
     const sink = f.local(I32);
-    forRowsInBatches(f, rowStart, list, count, [[off, 2], [w, 1]], sink, (k) => {
-      f.get(rowStart).get(list).get(k).i32(2).shl().add().load32().i32(2).shl().add().set(p);
-      f.get(p).load32().set(j);
-      f.get(p).load32(4).set(e);
-      f.get(events).get(e).add().get(j).sub().set(events);
-      f.block(() => {
-        f.loop(() => {
-          f.get(j).get(e).geU().brIf(1);
-          f.get(ring).get(off).get(j).i32(2).shl().add().load32().i32(2).shl().add().tee(addr);
-          f.get(addr).load32();
-          f.get(w).get(j).i32(1).shl().add().load16s().get(shift).shl();
-          f.add().store32();
-          f.get(j).i32(1).add().set(j);
-          f.br(0);
+    forRowsInBatches(
+      f,
+      rowStart,
+      list,
+      count,
+      [
+        [off, 2],
+        [w, 1],
+      ],
+      sink,
+      (k) => {
+        f.get(rowStart).get(list).get(k).i32(2).shl().add().load32().i32(2).shl().add().set(p);
+        f.get(p).load32().set(j);
+        f.get(p).load32(4).set(e);
+        f.get(events).get(e).add().get(j).sub().set(events);
+        f.block(() => {
+          f.loop(() => {
+            f.get(j).get(e).geU().brIf(1);
+            f.get(ring).get(off).get(j).i32(2).shl().add().load32().i32(2).shl().add().tee(addr);
+            f.get(addr).load32();
+            f.get(w).get(j).i32(1).shl().add().load16s().get(shift).shl();
+            f.add().store32();
+            f.get(j).i32(1).add().set(j);
+            f.br(0);
+          });
         });
-      });
-    });
+      },
+    );
     // The touched words go to the scratch word, so the touching loads are not dead code.
     f.i32(SCRATCH).get(sink).store32();
     f.get(events);
@@ -269,7 +336,14 @@ export function buildKernelModule(pages: number): Uint8Array {
           f.get(j).get(e).geU().brIf(1);
           f.get(j).load32().set(x);
           // ring + 4·(x >> 9)  ==  ring + ((x >> 7) & ~3)
-          f.get(ring).get(x).i32(PACK_WEIGHT_BITS - 2).shrU().i32(~3).and().add().tee(addr);
+          f.get(ring)
+            .get(x)
+            .i32(PACK_WEIGHT_BITS - 2)
+            .shrU()
+            .i32(~3)
+            .and()
+            .add()
+            .tee(addr);
           f.get(addr).load32();
           f.get(x).i32(PACK_WEIGHT_MASK).and().i32(PACK_WEIGHT_BIAS).sub().get(shift).shl();
           f.add().store32();
@@ -295,28 +369,39 @@ export function buildKernelModule(pages: number): Uint8Array {
     const n = f.local(I32);
     const g = f.local(I32);
     const addr = f.local(I32);
-    forRowsInBatches(f, rowStart, list, count, [[cellOf, 2], [w, 1]], sink, (at) => {
-      f.get(rowStart).get(list).get(at).i32(2).shl().add().load32().i32(2).shl().add().set(p);
-      f.get(p).load32().set(j);
-      f.get(p).load32(4).set(e);
-      f.get(events).get(e).add().get(j).sub().set(events);
-      f.block(() => {
-        f.loop(() => {
-          f.get(j).get(e).geU().brIf(1);
-          f.get(cellOf).get(j).i32(2).shl().add().load32().set(cell);
-          f.get(sum).get(cell).i32(2).shl().add().tee(addr).load32().set(before);
-          // A cell is listed when its sum leaves 0 (while the list has room).
-          f.get(before).eqz().get(n).get(cells).ltU().and();
-          f.ifThen(() => {
-            f.get(touched).get(n).i32(2).shl().add().get(cell).store32();
-            f.get(n).i32(1).add().set(n);
+    forRowsInBatches(
+      f,
+      rowStart,
+      list,
+      count,
+      [
+        [cellOf, 2],
+        [w, 1],
+      ],
+      sink,
+      (at) => {
+        f.get(rowStart).get(list).get(at).i32(2).shl().add().load32().i32(2).shl().add().set(p);
+        f.get(p).load32().set(j);
+        f.get(p).load32(4).set(e);
+        f.get(events).get(e).add().get(j).sub().set(events);
+        f.block(() => {
+          f.loop(() => {
+            f.get(j).get(e).geU().brIf(1);
+            f.get(cellOf).get(j).i32(2).shl().add().load32().set(cell);
+            f.get(sum).get(cell).i32(2).shl().add().tee(addr).load32().set(before);
+            // A cell is listed when its sum leaves 0 (while the list has room).
+            f.get(before).eqz().get(n).get(cells).ltU().and();
+            f.ifThen(() => {
+              f.get(touched).get(n).i32(2).shl().add().get(cell).store32();
+              f.get(n).i32(1).add().set(n);
+            });
+            f.get(addr).get(before).get(w).get(j).i32(1).shl().add().load16s().add().store32();
+            f.get(j).i32(1).add().set(j);
+            f.br(0);
           });
-          f.get(addr).get(before).get(w).get(j).i32(1).shl().add().load16s().add().store32();
-          f.get(j).i32(1).add().set(j);
-          f.br(0);
         });
-      });
-    });
+      },
+    );
     f.i32(SCRATCH).get(sink).store32();
     // Fold: ring[cellRing[cell]] += sum[cell] >> shift for each nonzero listed cell (every cell if the list is full).
     const fold = () => {

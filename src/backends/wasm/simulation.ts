@@ -135,7 +135,12 @@ export class WasmSimulation implements Simulation {
     if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`wasm backend: threads = ${threads} must be an integer >= 1`);
     const compartments = network.groups.reduce((n, g) => n + g.size, 0);
     const partitionMin = backendOptions.partitionMinCompartments ?? PARTITION_MIN_COMPARTMENTS;
-    const splittable = replicas === 1 && threads > 1 && compartments >= partitionMin && !network.projections.some((p) => p.learning) && typeof SharedArrayBuffer !== 'undefined';
+    const splittable =
+      replicas === 1 &&
+      threads > 1 &&
+      compartments >= partitionMin &&
+      !network.projections.some((p) => p.learning) &&
+      typeof SharedArrayBuffer !== 'undefined';
     // Parts of at least PART_MIN_COMPARTMENTS compartments (of 4 when the caller asks to split small networks).
     const perPart = Math.max(4, Math.min(PART_MIN_COMPARTMENTS, partitionMin));
     const parts = splittable ? Math.max(1, Math.min(threads, Math.floor(compartments / perPart))) : 1;
@@ -147,7 +152,9 @@ export class WasmSimulation implements Simulation {
         const exchange = new SharedArrayBuffer(exchangeBytes(network, parts));
         for (let h = 0; h < parts; h++) handles.push(await workerHandle(0, 1));
         await Promise.all(
-          handles.map((h, index) => h.request({ op: 'init', network, replicas: 1, recording: options.recording, partition: { index, count: parts, bounds, exchange } })),
+          handles.map((h, index) =>
+            h.request({ op: 'init', network, replicas: 1, recording: options.recording, partition: { index, count: parts, bounds, exchange } }),
+          ),
         );
       } else {
         for (let h = 0; h < hosts; h++) {
@@ -275,7 +282,10 @@ export class WasmSimulation implements Simulation {
     if (!this.groupNames.has(group)) throw new RangeError(`readState: no group named '${group}' (groups: ${[...this.groupNames].join(', ')})`);
     await this.settle();
     if (this.parts) {
-      const all = (await Promise.all(this.handles.map((h) => h.request({ op: 'readState', group, replica: 0 })))) as Array<{ u: Int32Array; v: Int32Array }>;
+      const all = (await Promise.all(this.handles.map((h) => h.request({ op: 'readState', group, replica: 0 })))) as Array<{
+        u: Int32Array;
+        v: Int32Array;
+      }>;
       return { u: concat(all.map((s) => s.u)), v: concat(all.map((s) => s.v)) };
     }
     const { handle, local } = this.locate(replica);
