@@ -128,27 +128,6 @@ const definition: BenchDefinition = {
         env.log(
           `bench nbp: ${backend}, ${replicas} replica(s), training ${n} samples each (${dataset} ${shape.nIn}-${shape.nHid}-${shape.nOut}, ${semantics})`,
         );
-        const epoch0 = orders(0);
-        if (backend === 'webgpu') {
-          // Untimed warm-up on another epoch's order: the first dispatch compiles on some drivers, the second lets the
-          // trainer learn its rate so that it sleeps through the timed wait instead of polling (backends/webgpu/pacer.ts).
-          const warm = orders(1);
-          for (let k = 0; k < 2; k++) await trainer.train(warm.map((o) => o.subarray(k * 128, (k + 1) * 128)));
-        }
-        const trainT = await timeTraining(trainer, epoch0, n, backend === 'cpu' ? 5000 : n);
-        const trainS = trainT.wall;
-        const extraTrain: Record<string, number | string | null> = {
-          phase: 'train',
-          semantics,
-          samples_per_s_per_replica: n / trainS,
-          samples_per_cpu_s: backend === 'cpu' ? perCpuS(replicas * n, trainT) : null,
-          threads: backend === 'cpu' ? (trainer as CpuFusedTrainer).threads : null,
-        };
-        if (backend === 'cpu' && !quick && n === train.n) {
-          const t2 = await timeTraining(trainer, orders(1), train.n, 5000);
-          extraTrain.epoch2_samples_per_s_per_replica = train.n / t2.wall;
-          extraTrain.epoch2_samples_per_cpu_s = perCpuS(replicas * train.n, t2);
-        }
         const gpuStats = () =>
           backend === 'webgpu'
             ? (
@@ -166,6 +145,28 @@ const definition: BenchDefinition = {
                 }
               ).stats()
             : null;
+        const epoch0 = orders(0);
+        if (backend === 'webgpu') {
+          // Untimed warm-up on another epoch's order: the first dispatch compiles on some drivers, the second lets the
+          // trainer learn its rate so that it sleeps through the timed wait instead of polling (backends/webgpu/pacer.ts).
+          const warm = orders(1);
+          for (let k = 0; k < 2; k++) await trainer.train(warm.map((o) => o.subarray(k * 128, (k + 1) * 128)));
+        }
+        const beforeTrain = gpuStats(); // counters of the timed training only (not the warm-up)
+        const trainT = await timeTraining(trainer, epoch0, n, backend === 'cpu' ? 5000 : n);
+        const trainS = trainT.wall;
+        const extraTrain: Record<string, number | string | null> = {
+          phase: 'train',
+          semantics,
+          samples_per_s_per_replica: n / trainS,
+          samples_per_cpu_s: backend === 'cpu' ? perCpuS(replicas * n, trainT) : null,
+          threads: backend === 'cpu' ? (trainer as CpuFusedTrainer).threads : null,
+        };
+        if (backend === 'cpu' && !quick && n === train.n) {
+          const t2 = await timeTraining(trainer, orders(1), train.n, 5000);
+          extraTrain.epoch2_samples_per_s_per_replica = train.n / t2.wall;
+          extraTrain.epoch2_samples_per_cpu_s = perCpuS(replicas * train.n, t2);
+        }
         const afterTrain = gpuStats();
         const trainResult: BenchResult = {
           ...common,
@@ -176,10 +177,11 @@ const definition: BenchDefinition = {
           extra: extraTrain,
         };
         if (afterTrain) {
-          trainResult.dispatchesPerStep = afterTrain.trainDispatches / afterTrain.trainSamples;
-          trainResult.submitsPerStep = afterTrain.trainSubmits / afterTrain.trainSamples;
+          const timedSamples = afterTrain.trainSamples - (beforeTrain?.trainSamples ?? 0);
+          trainResult.dispatchesPerStep = (afterTrain.trainDispatches - (beforeTrain?.trainDispatches ?? 0)) / timedSamples;
+          trainResult.submitsPerStep = (afterTrain.trainSubmits - (beforeTrain?.trainSubmits ?? 0)) / timedSamples;
           trainResult.compileMs = afterTrain.compileMs;
-          extraTrain.round_trips_per_sample = afterTrain.readbacks / afterTrain.trainSamples;
+          extraTrain.round_trips_per_sample = (afterTrain.readbacks - (beforeTrain?.readbacks ?? 0)) / timedSamples;
         }
         results.push(trainResult);
 
