@@ -14,7 +14,6 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { acquireGpu, type GpuContext } from '../src/backends/webgpu/device.ts';
 import { createWebgpuBackend, type StrategyChoice, type WebgpuBackend } from '../src/backends/webgpu/index.ts';
-import { createCpuBackend } from '../src/backends/cpu/index.ts';
 import type { Network } from '../src/network/types.ts';
 import { readTraceFile } from '../src/trace/parse.ts';
 import { runTrace } from '../src/trace/result.ts';
@@ -29,7 +28,7 @@ import { epochOrder, replicaSeed } from '../src/nbp/prng.ts';
 import type { NbpShape } from '../src/nbp/types.ts';
 import { createWebgpuFusedTrainer } from '../src/nbp/webgpu/trainer.ts';
 import { networkCaseArb, type NetworkCase } from '../test/webgpu/random-network.ts';
-import { diffSimulations } from '../test/webgpu/helpers.ts';
+import { compareWithOracle } from '../test/webgpu/helpers.ts';
 
 /** Dawn flags of the check: timestamp queries with full resolution (Dawn quantizes them by default). */
 export const DAWN_FLAGS = ['enable-dawn-features=allow_unsafe_apis', 'disable-dawn-features=timestamp_quantization'];
@@ -232,34 +231,8 @@ const FUZZ_MODES: FuzzMode[] = [
 ];
 
 /** Runs one case on the CPU oracle and on WebGPU; the first difference in words, or null. */
-async function fuzzCompare(c: NetworkCase, gpu: WebgpuBackend, mode: FuzzMode): Promise<string | null> {
-  const cpu = createCpuBackend();
-  const stateSteps = Array.from({ length: c.steps }, (_, t) => t);
-  const options = { replicas: c.replicas, recording: { spikes: 'all' as const, state: 'all' as const, stateSteps } };
-  const expected = await cpu.create(c.network, options);
-  const actual = await gpu.create(c.network, { ...options, ...(mode.stepsPerSubmit ? { stepsPerSubmit: mode.stepsPerSubmit } : {}) });
-  try {
-    for (let k = 0; k < c.segments.length; k++) {
-      for (const { source, spikes, replica } of c.injections[k]!) {
-        expected.injectSpikes(source, spikes, replica);
-        actual.injectSpikes(source, spikes, replica);
-      }
-      await expected.run(c.segments[k]!);
-      await actual.run(c.segments[k]!);
-    }
-    const diff = await diffSimulations(
-      expected,
-      actual,
-      c.network.groups.map((g) => g.name),
-      c.network.projections.map((p) => p.name),
-    );
-    if (diff) return diff;
-    const [e, a] = [expected.stats().synapticEvents, actual.stats().synapticEvents];
-    return e === a ? null : `synaptic events: expected ${e} got ${a}`;
-  } finally {
-    expected.dispose();
-    actual.dispose();
-  }
+function fuzzCompare(c: NetworkCase, gpu: WebgpuBackend, mode: FuzzMode): Promise<string | null> {
+  return compareWithOracle(c, gpu, mode.stepsPerSubmit ? { stepsPerSubmit: mode.stepsPerSubmit } : {});
 }
 
 /** Random networks (test/webgpu/random-network.ts, seeded) on WebGPU against the CPU oracle, every step. */

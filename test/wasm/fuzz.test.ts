@@ -8,46 +8,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createCpuBackend } from '../../src/backends/cpu/index.ts';
 import { createWasmBackend, type WasmBackendOptions } from '../../src/backends/wasm/index.ts';
-import { diffSimulations } from '../webgpu/helpers.ts';
+import { compareWithOracle } from '../webgpu/helpers.ts';
 import { networkCaseArb, type NetworkCase } from '../webgpu/random-network.ts';
 
 const SEED = Number(process.env.SYNFIRE_FUZZ_SEED ?? 20261203);
 const RUNS = Number(process.env.SYNFIRE_FUZZ_RUNS ?? 10);
-const cpu = createCpuBackend();
 
-/** Runs a case on both backends and returns the first difference, or null. */
-async function compare(c: NetworkCase, options: WasmBackendOptions): Promise<string | null> {
-  const stateSteps = Array.from({ length: c.steps }, (_, t) => t);
-  const simOptions = { replicas: c.replicas, recording: { spikes: 'all' as const, state: 'all' as const, stateSteps } };
-  const expected = await cpu.create(c.network, simOptions);
-  const actual = await createWasmBackend(options).create(c.network, simOptions);
-  try {
-    for (let k = 0; k < c.segments.length; k++) {
-      for (const { source, spikes, replica } of c.injections[k]!) {
-        expected.injectSpikes(source, spikes, replica);
-        actual.injectSpikes(source, spikes, replica);
-      }
-      await expected.run(c.segments[k]!);
-      await actual.run(c.segments[k]!);
-    }
-    const diff = await diffSimulations(
-      expected,
-      actual,
-      c.network.groups.map((g) => g.name),
-      c.network.projections.map((p) => p.name),
-    );
-    if (diff) return diff;
-    if (expected.stats().synapticEvents !== actual.stats().synapticEvents) {
-      return `synaptic events: expected ${expected.stats().synapticEvents} got ${actual.stats().synapticEvents}`;
-    }
-    return null;
-  } finally {
-    expected.dispose();
-    actual.dispose();
-  }
-}
+/** Runs a case on the oracle and on the wasm backend; the first difference, or null. */
+const compare = (c: NetworkCase, options: WasmBackendOptions): Promise<string | null> => compareWithOracle(c, createWasmBackend(options));
 
 async function checkProperty(options: WasmBackendOptions, seedOffset: number): Promise<number> {
   let steps = 0;

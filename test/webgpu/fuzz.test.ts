@@ -7,17 +7,15 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createCpuBackend } from '../../src/backends/cpu/index.ts';
 import { createWebgpuBackend, type WebgpuBackend, type StrategyChoice } from '../../src/backends/webgpu/index.ts';
 import type { Network } from '../../src/network/types.ts';
-import { diffSimulations, releaseGpu, testGpu } from './helpers.ts';
+import { compareWithOracle, releaseGpu, testGpu } from './helpers.ts';
 import { networkCaseArb, type NetworkCase } from './random-network.ts';
 
 afterAll(releaseGpu);
 
 const SEED = Number(process.env.SYNFIRE_FUZZ_SEED ?? 20241125);
 const RUNS = Number(process.env.SYNFIRE_FUZZ_RUNS ?? 12);
-const cpu = createCpuBackend();
 const backends = new Map<string, Promise<WebgpuBackend>>();
 
 function webgpu(strategy: StrategyChoice | undefined, spikeLanes: number | undefined): Promise<WebgpuBackend> {
@@ -44,38 +42,10 @@ interface Mode {
   spikeLanes?: number;
 }
 
-/** Runs a case on both backends and returns the first difference, or null. */
+/** Runs a case on the oracle and on WebGPU (with the mode's strategy, lanes and steps per submit); first difference or null. */
 async function compare(c: NetworkCase, mode: Mode): Promise<string | null> {
-  const strategy = mode.strategy?.(c.network);
-  const gpuBackend = await webgpu(strategy, mode.spikeLanes);
-  const stateSteps = Array.from({ length: c.steps }, (_, t) => t);
-  const options = { replicas: c.replicas, recording: { spikes: 'all' as const, state: 'all' as const, stateSteps } };
-  const expected = await cpu.create(c.network, options);
-  const actual = await gpuBackend.create(c.network, { ...options, ...(mode.stepsPerSubmit ? { stepsPerSubmit: mode.stepsPerSubmit } : {}) });
-  try {
-    for (let k = 0; k < c.segments.length; k++) {
-      for (const { source, spikes, replica } of c.injections[k]!) {
-        expected.injectSpikes(source, spikes, replica);
-        actual.injectSpikes(source, spikes, replica);
-      }
-      await expected.run(c.segments[k]!);
-      await actual.run(c.segments[k]!);
-    }
-    const diff = await diffSimulations(
-      expected,
-      actual,
-      c.network.groups.map((g) => g.name),
-      c.network.projections.map((p) => p.name),
-    );
-    if (diff) return diff;
-    if (expected.stats().synapticEvents !== actual.stats().synapticEvents) {
-      return `synaptic events: expected ${expected.stats().synapticEvents} got ${actual.stats().synapticEvents}`;
-    }
-    return null;
-  } finally {
-    expected.dispose();
-    actual.dispose();
-  }
+  const gpuBackend = await webgpu(mode.strategy?.(c.network), mode.spikeLanes);
+  return compareWithOracle(c, gpuBackend, mode.stepsPerSubmit ? { stepsPerSubmit: mode.stepsPerSubmit } : {});
 }
 
 /** Checks `RUNS` random cases (each 250..500 steps, so at least 1,000 steps per property). */

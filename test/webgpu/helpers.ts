@@ -1,6 +1,8 @@
 /** Shared pieces of the WebGPU tests: one device per test file, and exact comparison of two simulations. */
 import { acquireGpu, type GpuContext } from '../../src/backends/webgpu/device.ts';
-import type { ReplicaRecording, Simulation } from '../../src/backends/types.ts';
+import type { Backend, ReplicaRecording, Simulation, SimulationOptions } from '../../src/backends/types.ts';
+import { createCpuBackend } from '../../src/backends/cpu/index.ts';
+import type { NetworkCase } from './random-network.ts';
 
 let context: Promise<GpuContext> | undefined;
 
@@ -67,4 +69,38 @@ export async function diffSimulations(expected: Simulation, actual: Simulation, 
     }
   }
   return null;
+}
+
+/**
+ * Runs one case on the CPU oracle and on `backend` (same injections, same run segments, every step's spikes, u and v
+ * recorded) and returns the first difference in words (recording, final state, weights, synaptic event count), or
+ * null. Shared by the WebGPU and wasm fuzz tests and by the GPU kit's fuzz stage.
+ */
+export async function compareWithOracle(c: NetworkCase, backend: Backend, extra: Partial<SimulationOptions> = {}): Promise<string | null> {
+  const stateSteps = Array.from({ length: c.steps }, (_, t) => t);
+  const options = { replicas: c.replicas, recording: { spikes: 'all' as const, state: 'all' as const, stateSteps } };
+  const expected = await createCpuBackend().create(c.network, options);
+  const actual = await backend.create(c.network, { ...options, ...extra });
+  try {
+    for (let k = 0; k < c.segments.length; k++) {
+      for (const { source, spikes, replica } of c.injections[k]!) {
+        expected.injectSpikes(source, spikes, replica);
+        actual.injectSpikes(source, spikes, replica);
+      }
+      await expected.run(c.segments[k]!);
+      await actual.run(c.segments[k]!);
+    }
+    const diff = await diffSimulations(
+      expected,
+      actual,
+      c.network.groups.map((g) => g.name),
+      c.network.projections.map((p) => p.name),
+    );
+    if (diff) return diff;
+    const [e, a] = [expected.stats().synapticEvents, actual.stats().synapticEvents];
+    return e === a ? null : `synaptic events: expected ${e} got ${a}`;
+  } finally {
+    expected.dispose();
+    actual.dispose();
+  }
 }
