@@ -151,6 +151,71 @@ function planDispatch(
   return { wg, spd, spbWanted, maxBinding };
 }
 
+/** Runs GPU operations one at a time, each inside a validation error scope whose error fails that operation. */
+function serialGpuOps(device: GPUDevice): <T>(op: string, body: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(op: string, body: () => Promise<T>): Promise<T> => {
+    const run = async (): Promise<T> => {
+      device.pushErrorScope('validation');
+      let result: T;
+      try {
+        result = await body();
+      } finally {
+        const err = await device.popErrorScope();
+        if (err) throw new Error(`${op}: WebGPU validation error: ${err.message}`);
+      }
+      return result;
+    };
+    const next = tail.then(run, run);
+    tail = next.catch(() => undefined);
+    return next;
+  };
+}
+
+/** The trainer's fixed buffers: packed weights, training data, per-replica cursor, params, inference counts. */
+function createTrainerBuffers(
+  device: GPUDevice,
+  sizes: { w1: number; w2: number; trainData: ReturnType<typeof packSamples>; trainName: string; replicas: number; paramsBytes: number },
+) {
+  const w1 = device.createBuffer({ label: 'nbp W1 (packed)', size: sizes.w1, usage: STORAGE() | GPUBufferUsage.COPY_SRC });
+  const w2 = device.createBuffer({ label: 'nbp W2|P|M', size: sizes.w2, usage: STORAGE() | GPUBufferUsage.COPY_SRC });
+  const trainData = device.createBuffer({ label: `nbp data ${sizes.trainName}`, size: sizes.trainData.byteLength, usage: STORAGE() });
+  device.queue.writeBuffer(trainData, 0, sizes.trainData);
+  const cursor = device.createBuffer({ label: 'nbp cursor', size: Math.max(16, sizes.replicas * 4), usage: STORAGE() });
+  const trainParams = device.createBuffer({
+    label: 'nbp_train params',
+    size: sizes.paramsBytes,
+    usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+  });
+  const counts = device.createBuffer({
+    label: 'nbp counts',
+    size: sizes.replicas * COUNT_FIELDS.length * 4,
+    usage: STORAGE() | GPUBufferUsage.COPY_SRC,
+  });
+  const countsRead = device.createBuffer({
+    label: 'nbp counts readback',
+    size: counts.size,
+    usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ,
+  });
+  return { w1, w2, trainData, cursor, trainParams, counts, countsRead };
+}
+
+/** Per-replica metrics from the inference kernel's count words (COUNT_FIELDS per replica). */
+function metricsOfCounts(words: Uint32Array, replicas: number, n: number, nOut: number): NbpMetrics[] {
+  const F = COUNT_FIELDS.length;
+  return Array.from({ length: replicas }, (_, r) =>
+    metricsFromCounts({
+      n,
+      spikes: words[r * F]!,
+      membrane: words[r * F + 1]!,
+      exact: words[r * F + 2]!,
+      wrongBits: words[r * F + 3]!,
+      silent: words[r * F + 4]!,
+      nOut,
+    }),
+  );
+}
+
 /** Creates the WebGPU fused trainer; acquires a device with acquireGpu() when `ctx` is not given. */
 export async function createWebgpuFusedTrainer(
   opts: FusedTrainerOptions,
@@ -197,21 +262,13 @@ export async function createWebgpuFusedTrainer(
     await device.popErrorScope();
     return fail(`WGSL pipelines failed: ${(err as Error).message}`);
   }
-  const w1 = device.createBuffer({ label: 'nbp W1 (packed)', size: w1Bytes, usage: STORAGE() | GPUBufferUsage.COPY_SRC });
-  const w2 = device.createBuffer({ label: 'nbp W2|P|M', size: w2Bytes, usage: STORAGE() | GPUBufferUsage.COPY_SRC });
-  const trainData = device.createBuffer({ label: `nbp data ${opts.train.name}`, size: trainSamples.byteLength, usage: STORAGE() });
-  device.queue.writeBuffer(trainData, 0, trainSamples);
-  const cursor = device.createBuffer({ label: 'nbp cursor', size: Math.max(16, replicas * 4), usage: STORAGE() });
-  const trainParams = device.createBuffer({
-    label: 'nbp_train params',
-    size: packTrainParams(trainParamValues(0, 0)).byteLength,
-    usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-  });
-  const counts = device.createBuffer({ label: 'nbp counts', size: replicas * COUNT_FIELDS.length * 4, usage: STORAGE() | GPUBufferUsage.COPY_SRC });
-  const countsRead = device.createBuffer({
-    label: 'nbp counts readback',
-    size: counts.size,
-    usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ,
+  const { w1, w2, trainData, cursor, trainParams, counts, countsRead } = createTrainerBuffers(device, {
+    w1: w1Bytes,
+    w2: w2Bytes,
+    trainData: trainSamples,
+    trainName: opts.train.name,
+    replicas,
+    paramsBytes: packTrainParams(trainParamValues(0, 0)).byteLength,
   });
   let orders: GPUBuffer | null = null;
   let trainBindGroup: GPUBindGroup | null = null;
@@ -253,23 +310,7 @@ export async function createWebgpuFusedTrainer(
 
   // GPU work runs one operation at a time: evaluate() maps a shared readback buffer, which a second evaluate()
   // must not touch while the first is pending, and error scopes must not interleave.
-  let tail: Promise<unknown> = Promise.resolve();
-  function checked<T>(op: string, body: () => Promise<T>): Promise<T> {
-    const run = async (): Promise<T> => {
-      device.pushErrorScope('validation');
-      let result: T;
-      try {
-        result = await body();
-      } finally {
-        const err = await device.popErrorScope();
-        if (err) throw new Error(`${op}: WebGPU validation error: ${err.message}`);
-      }
-      return result;
-    };
-    const next = tail.then(run, run);
-    tail = next.catch(() => undefined);
-    return next;
-  }
+  const checked = serialGpuOps(device);
 
   function datasetEntry(data: EncodedDataset): DatasetEntry {
     const hit = datasets.get(data);
@@ -380,18 +421,7 @@ export async function createWebgpuFusedTrainer(
         stats.evalSamples += data.n;
         return out;
       });
-      const F = COUNT_FIELDS.length;
-      return Array.from({ length: replicas }, (_, r) =>
-        metricsFromCounts({
-          n: data.n,
-          spikes: words[r * F]!,
-          membrane: words[r * F + 1]!,
-          exact: words[r * F + 2]!,
-          wrongBits: words[r * F + 3]!,
-          silent: words[r * F + 4]!,
-          nOut,
-        }),
-      );
+      return metricsOfCounts(words, replicas, data.n, nOut);
     },
     async getWeights(replica) {
       alive('getWeights');
