@@ -12,7 +12,7 @@ import { ReplicaHost, sumByReplica, type EvalJob, type HostRequest, type HostSta
 import { metricsFromCounts, type MetricCounts } from './metrics.ts';
 import { remedyParams, validateRemedies } from './remedies.ts';
 import { checkOrders, checkReplicaIndex } from './trainer-checks.ts';
-import { siblingModule, startWorker } from '../modules.ts';
+import { siblingModule, startRequestWorker } from '../modules.ts';
 
 /** CPU-specific options. */
 export interface CpuTrainerOptions {
@@ -41,38 +41,8 @@ function inlineHost(): HostHandle {
 
 async function workerHost(): Promise<HostHandle> {
   // A real module file: ./cpu-worker.js from dist/, ./cpu-worker.ts from source (../modules.ts registers tsx there).
-  const worker = await startWorker(siblingModule('./cpu-worker', import.meta.url));
-  let seq = 0;
-  let dead: Error | null = null;
-  const pending = new Map<number, { ok: (v: unknown) => void; fail: (e: Error) => void }>();
-  const failAll = (err: Error) => {
-    dead = err;
-    for (const p of pending.values()) p.fail(err);
-    pending.clear();
-  };
-  worker.on('message', (msg: { seq: number; ok: boolean; result?: unknown; error?: string }) => {
-    const p = pending.get(msg.seq);
-    if (!p) return;
-    pending.delete(msg.seq);
-    if (msg.ok) p.ok(msg.result);
-    else p.fail(new Error(msg.error));
-  });
-  worker.on('error', (err) => failAll(err));
-  worker.on('exit', (code) => failAll(new Error(`CPU worker exited (code ${code})`)));
-  return {
-    request(req) {
-      if (dead) return Promise.reject(dead);
-      const id = seq++;
-      return new Promise((ok, fail) => {
-        pending.set(id, { ok, fail });
-        worker.postMessage({ seq: id, req });
-      });
-    },
-    async close() {
-      dead ??= new Error('CPU trainer disposed');
-      await worker.terminate();
-    },
-  };
+  const worker = await startRequestWorker<HostRequest>(siblingModule('./cpu-worker', import.meta.url), 'CPU worker');
+  return { request: (req) => worker.request(req), close: () => worker.close('CPU trainer disposed') };
 }
 
 /** Active lists and labels on shared memory, so every thread reads the same bytes. */

@@ -11,7 +11,7 @@ import { checkInjectedSpikes, checkReplica, checkReplicaCount, checkRunSteps, ch
 import { layoutNetwork } from '../cpu/layout.ts';
 import { resolveRecording } from '../cpu/recording.ts';
 import type { ReplicaRecording, Simulation, SimulationOptions, SimulationStats } from '../types.ts';
-import { siblingModule, startWorker } from '../../modules.ts';
+import { siblingModule, startRequestWorker } from '../../modules.ts';
 import { exchangeBytes, partitionBounds, type FlatRecording } from './engine.ts';
 import { EngineHost, type EngineRequest, type RunReply } from './host.ts';
 
@@ -30,40 +30,8 @@ function inlineHandle(first: number, count: number): EngineHandle {
 }
 
 async function workerHandle(first: number, count: number): Promise<EngineHandle> {
-  const worker = await startWorker(siblingModule('./worker', import.meta.url));
-  let seq = 0;
-  let dead: Error | null = null;
-  const pending = new Map<number, { ok: (v: unknown) => void; fail: (e: Error) => void }>();
-  const failAll = (err: Error) => {
-    dead ??= err;
-    for (const p of pending.values()) p.fail(err);
-    pending.clear();
-  };
-  worker.on('message', (msg: { seq: number; ok: boolean; result?: unknown; error?: string }) => {
-    const p = pending.get(msg.seq);
-    if (!p) return;
-    pending.delete(msg.seq);
-    if (msg.ok) p.ok(msg.result);
-    else p.fail(new Error(msg.error));
-  });
-  worker.on('error', (err) => failAll(err));
-  worker.on('exit', (code) => failAll(new Error(`wasm backend worker exited (code ${code})`)));
-  return {
-    first,
-    count,
-    request(req) {
-      if (dead) return Promise.reject(dead);
-      const id = seq++;
-      return new Promise((ok, fail) => {
-        pending.set(id, { ok, fail });
-        worker.postMessage({ seq: id, req });
-      });
-    },
-    close() {
-      dead ??= new Error('wasm simulation disposed');
-      void worker.terminate();
-    },
-  };
+  const worker = await startRequestWorker<EngineRequest>(siblingModule('./worker', import.meta.url), 'wasm backend worker');
+  return { first, count, request: (req) => worker.request(req), close: () => void worker.close('wasm simulation disposed') };
 }
 
 /** Worker threads this environment offers (1 where there are none: browsers, or Node without the module). */
