@@ -18,34 +18,17 @@ vi.mock('node:fs', async (importOriginal) => {
 });
 
 const { configDifferences, readCheckpoint, writeCheckpoint, weightsSha256 } = await import('../../src/app/checkpoint.ts');
-const { glorotInit } = await import('../../src/nbp/init.ts');
+const { testCheckpoint } = await import('../checkpoint-fixture.ts');
 type Checkpoint = import('../../src/app/checkpoint.ts').Checkpoint;
 
-const shape = { nIn: 20, nHid: 8, nOut: 3 };
+/** A checkpoint whose weights include the extremes of the stored range. */
 function checkpoint(samples: number): Checkpoint {
-  const w = glorotInit(shape, samples);
+  const c = testCheckpoint({ samples });
+  const w = c.replicas[0]!.weights;
   w.W1[0] = -256;
   w.W1[1] = 254;
   w.M[2] = -256;
-  return {
-    config: {
-      dataset: 'mnist',
-      engine: 'fused',
-      semantics: 'loihi',
-      seed: 1,
-      replicas: 1,
-      shape,
-      trainSize: 100,
-      initWeightsSha256: null,
-      orderSha256: null,
-      remedies: null,
-    },
-    progress: { samples, epoch: 0, offset: samples },
-    epochs: 1,
-    replicas: [{ replica: 0, seed: 1, weights: w }],
-    savedAt: 'now',
-    version: 'test',
-  };
+  return c;
 }
 
 describe('checkpoints', () => {

@@ -2,7 +2,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main.ts';
+import { cli as runCli } from '../cli.ts';
 import { readCheckpoint, weightsSha256 } from '../../src/app/checkpoint.ts';
 import { cloneWeights, trainSampleReference, weightsFrom } from '../../src/nbp/algorithm.ts';
 import { parseWeightsJson } from '../../src/app/weights-json.ts';
@@ -11,24 +11,20 @@ import { writeSyntheticDataDir } from '../data/fixtures.ts';
 
 let data: string;
 const runs = () => mkdtempSync(join(tmpdir(), 'synfire-run-'));
-const out: string[] = [];
-const err: string[] = [];
+let out = '';
+let err = '';
 
 beforeAll(() => {
   data = writeSyntheticDataDir(40, 20);
 });
 afterEach(() => vi.restoreAllMocks());
 
-/** Runs the CLI, capturing console output. */
+/** Runs the CLI; what it printed is left in `out` and `err`. */
 async function cli(...args: string[]): Promise<number> {
-  out.length = 0;
-  err.length = 0;
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  const rc = await main(args);
-  vi.restoreAllMocks();
-  return rc;
+  const r = await runCli(...args);
+  out = r.out;
+  err = r.err;
+  return r.rc;
 }
 
 const base = () => ['train', '--dataset', 'mnist', '--data-dir', data, '--backend', 'cpu', '--threads', '0'];
@@ -58,7 +54,7 @@ describe('synfire train', () => {
     for (const key of ['acc_spikes', 'acc_membrane', 'acc_exact', 'mse', 'silent', 'train_samples_per_s'])
       expect(typeof rows[0]![key]).toBe('number');
     expect(rows[1]!.seed).toBe(4);
-    expect(out.join('\n')).toMatch(/acc_spikes .*±/);
+    expect(out).toMatch(/acc_spikes .*±/);
 
     // Interrupted inside epoch 0 (after its half-epoch evaluation) and inside epoch 1, then resumed.
     const parts = runs();
@@ -110,11 +106,11 @@ describe('synfire train', () => {
       expect(metrics(dir).map((r) => r.samples)).toEqual([3, 6, 7, 9]);
       // Resuming needs the same --order again, but not --init-weights.
       expect(await cli('train', '--out', dir, '--resume', '--epochs', '2', '--backend', 'cpu', '--threads', '0', '--data-dir', data)).toBe(1);
-      expect(err.join('\n')).toMatch(/the run used an --order file .*pass the same --order FILE/);
+      expect(err).toMatch(/the run used an --order file .*pass the same --order FILE/);
       expect(
         await cli('train', '--out', dir, '--resume', '--order', ofile, '--order-subsets', '--backend', 'cpu', '--threads', '0', '--data-dir', data),
       ).toBe(0);
-      expect(out.join('\n')).toMatch(/Test-set metrics after 9 samples/);
+      expect(out).toMatch(/Test-set metrics after 9 samples/);
       const pair = parseWeightsJson(readFileSync(wfile, 'utf8'), wfile);
       const w = cloneWeights(weightsFrom(pair.W1, pair.W2));
       const train = loadDataset('mnist', 'train', { dataDir: data });
@@ -123,7 +119,7 @@ describe('synfire train', () => {
       expect(got.W1).toEqual(w.W1);
       expect(got.W2).toEqual(w.W2);
       expect(await cli('inspect', dir)).toBe(0);
-      expect(out.join('\n')).toContain(`W1  400×400   sha256 ${weightsSha256(w.W1)}`);
+      expect(out).toContain(`W1  400×400   sha256 ${weightsSha256(w.W1)}`);
     }
   });
 
@@ -152,7 +148,7 @@ describe('synfire train', () => {
     ).toBe(0);
     expect(readCheckpoint(dir).config.shape).toEqual({ nIn: 784, nHid: 400, nOut: 10 });
     expect(await cli('eval', '--checkpoint', dir, '--backend', 'cpu', '--data-dir', data)).toBe(0);
-    const report = JSON.parse(out.join('\n')) as { dataset: string; samples: number; replicas: Array<Record<string, number>> };
+    const report = JSON.parse(out) as { dataset: string; samples: number; replicas: Array<Record<string, number>> };
     expect(report.dataset).toBe('fashion');
     expect(report.samples).toBe(20);
     const last = metrics(dir).at(-1)!;
@@ -163,40 +159,40 @@ describe('synfire train', () => {
   it('says what is wrong with the command line or the files', async () => {
     const dir = runs();
     expect(await cli('train', '--dataset', 'mnist')).toBe(2);
-    expect(err.join('\n')).toMatch(/--out DIR is required/);
+    expect(err).toMatch(/--out DIR is required/);
     expect(await cli(...base(), '--epochs', '1', '--seed', '1', '--out', dir, '--semantics', 'float')).toBe(2);
-    expect(err.join('\n')).toMatch(/--semantics must be one of loihi, numpy, got 'float'/);
+    expect(err).toMatch(/--semantics must be one of loihi, numpy, got 'float'/);
     expect(await cli(...base(), '--epochs', '1', '--seed', '1', '--out', dir, '--bogus')).toBe(2);
-    expect(err.join('\n')).toMatch(/Unknown option '--bogus'/);
+    expect(err).toMatch(/Unknown option '--bogus'/);
     expect(await cli(...base(), '--epochs', '0', '--seed', '1', '--out', dir)).toBe(2);
-    expect(err.join('\n')).toMatch(/--epochs must be an integer in \[1, 100000\], got '0'/);
+    expect(err).toMatch(/--epochs must be an integer in \[1, 100000\], got '0'/);
     expect(await cli(...base(), '--epochs', '1', '--out', dir)).toBe(2);
-    expect(err.join('\n')).toMatch(/--seed is required/);
+    expect(err).toMatch(/--seed is required/);
     expect(await cli(...base(), '--epochs', '1', '--seed', '1', '--out', dir, '--remedy', 'magic')).toBe(2);
-    expect(err.join('\n')).toMatch(/unknown remedy 'magic'/);
+    expect(err).toMatch(/unknown remedy 'magic'/);
 
     expect(await cli(...base(), '--epochs', '1', '--seed', '1', '--out', dir, '--samples', '5')).toBe(0);
     expect(await cli(...base(), '--epochs', '1', '--seed', '1', '--out', dir)).toBe(1);
-    expect(err.join('\n')).toMatch(/already holds a training run \(5 samples per replica\); pass --resume/);
+    expect(err).toMatch(/already holds a training run \(5 samples per replica\); pass --resume/);
     expect(await cli(...base(), '--epochs', '1', '--seed', '2', '--out', dir, '--resume')).toBe(1);
-    expect(err.join('\n')).toMatch(/cannot --resume .*different configuration \(seed: 1 → 2\)/);
+    expect(err).toMatch(/cannot --resume .*different configuration \(seed: 1 → 2\)/);
 
     const odd = join(dir, 'odd.json');
     const W1 = Array.from({ length: 400 }, () => Array.from({ length: 400 }, () => 0));
     W1[3]![7] = 5;
     writeFileSync(odd, JSON.stringify({ W1, W2: Array.from({ length: 400 }, () => Array(10).fill(0)) }));
     expect(await cli(...base(), '--epochs', '1', '--seed', '1', '--out', runs(), '--init-weights', odd)).toBe(1);
-    expect(err.join('\n')).toMatch(/odd\.json: W1\[3\]\[7\] = 5 is odd/);
+    expect(err).toMatch(/odd\.json: W1\[3\]\[7\] = 5 is odd/);
     const order = join(dir, 'order.json');
     writeFileSync(order, '[[0, 1, 40]]');
     expect(await cli(...base(), '--epochs', '1', '--seed', '1', '--out', runs(), '--order', order)).toBe(1);
-    expect(err.join('\n')).toMatch(/order\.json: epoch 0, position 2: 40 is not a training-set index \(0\.\.39\)/);
+    expect(err).toMatch(/order\.json: epoch 0, position 2: 40 is not a training-set index \(0\.\.39\)/);
     writeFileSync(order, '[[0, 1]]');
     expect(await cli(...base(), '--epochs', '2', '--seed', '1', '--out', runs(), '--order', order)).toBe(1);
-    expect(err.join('\n')).toMatch(/order\.json: has 1 epoch\(s\), --epochs asks for 2/);
+    expect(err).toMatch(/order\.json: has 1 epoch\(s\), --epochs asks for 2/);
     expect(await cli('eval', '--checkpoint', join(dir, 'nope'))).toBe(1);
-    expect(err.join('\n')).toMatch(/nope not found/);
+    expect(err).toMatch(/nope not found/);
     expect(await cli('export', dir, join(dir, 'x.json'), '--replica', '1')).toBe(2);
-    expect(err.join('\n')).toMatch(/--replica must be an integer in \[0, 0\]/);
+    expect(err).toMatch(/--replica must be an integer in \[0, 0\]/);
   });
 });

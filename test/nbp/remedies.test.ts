@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,8 +10,9 @@ import { Xoshiro128 } from '../../src/nbp/prng.ts';
 import { activeLists } from '../../src/data/preprocess.ts';
 import { FAITHFUL_PARAMS, keepUpdate, lrLevel, parseRemedyArgs, remedyParams, remedyStrategy, type RemedySettings } from '../../src/nbp/remedies.ts';
 import type { EncodedDataset, NbpShape, NbpWeights, Semantics } from '../../src/nbp/types.ts';
-import { main } from '../../src/cli/main.ts';
+import { cli as runCli } from '../cli.ts';
 import { writeSyntheticDataDir } from '../data/fixtures.ts';
+import { testCheckpoint } from '../checkpoint-fixture.ts';
 
 const arr = (a: ArrayLike<number>) => Array.from(a);
 
@@ -231,41 +232,13 @@ describe('remedies in checkpoints', () => {
     const shape: NbpShape = { nIn: 3, nHid: 2, nOut: 2 };
     const w = weightsFrom(new Int32Array(6), new Int32Array(4));
     const remedies = parseRemedyArgs(['margin=256', 'output-floor=4096', 'lr-halve=10'])!;
-    writeCheckpoint(dir, {
-      config: {
-        dataset: 'mnist',
-        engine: 'fused',
-        semantics: 'loihi',
-        seed: 1,
-        replicas: 1,
-        shape,
-        trainSize: 10,
-        initWeightsSha256: null,
-        orderSha256: null,
-        remedies,
-      },
-      progress: { samples: 5, epoch: 0, offset: 5 },
-      epochs: 1,
-      replicas: [{ replica: 0, seed: 1, weights: w }],
-      savedAt: 'now',
-      version: 'test',
-    });
+    writeCheckpoint(dir, testCheckpoint({ samples: 5, shape, trainSize: 10, weights: w, remedies }));
     expect(readCheckpoint(dir).config.remedies).toEqual(remedies);
   });
 });
 
 describe('synfire train --remedy', () => {
-  /** Runs the CLI quietly. */
-  async function cli(...args: string[]): Promise<number> {
-    vi.spyOn(console, 'log').mockImplementation(() => {});
-    vi.spyOn(console, 'error').mockImplementation(() => {});
-    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    try {
-      return await main(args);
-    } finally {
-      vi.restoreAllMocks();
-    }
-  }
+  const cli = async (...args: string[]) => (await runCli(...args)).rc;
   it('records remedies, resumes bit-identically across an lr-halve level change (remedies taken from the checkpoint), refuses others', async () => {
     const data = writeSyntheticDataDir(40, 20);
     const base = ['train', '--dataset', 'mnist', '--data-dir', data, '--backend', 'cpu', '--threads', '0', '--epochs', '3', '--seed', '2'];

@@ -43,26 +43,4 @@ export function plain<T>(value: T): T {
   return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v))) as T;
 }
 
-/** Runs the CLI in-process with console and stdout/stderr writes captured. */
-export async function cli(...args: string[]): Promise<{ rc: number; out: string; err: string }> {
-  const { vi } = await import('vitest');
-  const { main } = await import('../../src/cli/main.ts');
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
-    out.push(String(chunk));
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => {
-    err.push(String(chunk));
-    return true;
-  });
-  try {
-    const rc = await main(args);
-    return { rc, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+export { cli } from '../cli.ts';

@@ -8,35 +8,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { canonicalJson, formatCheckpoint, parseCheckpoint, readCheckpoint, weightsSha256, type Checkpoint } from '../../src/app/checkpoint.ts';
-import { glorotInit } from '../../src/nbp/init.ts';
+import { testCheckpoint } from '../checkpoint-fixture.ts';
 import { parseMetricsLine } from '../../src/nbp/metrics.ts';
 import { writeSyntheticDataDir } from '../data/fixtures.ts';
 import { cli, tempDir, trainArgs } from './helpers.ts';
 
 afterEach(() => vi.restoreAllMocks());
 
-const shape = { nIn: 20, nHid: 8, nOut: 3 };
-function checkpoint(semantics: 'loihi' | 'numpy' = 'loihi'): Checkpoint {
-  return {
-    config: {
-      dataset: 'mnist',
-      engine: 'fused',
-      semantics,
-      seed: 1,
-      replicas: 1,
-      shape,
-      trainSize: 100,
-      initWeightsSha256: null,
-      orderSha256: null,
-      remedies: null,
-    },
-    progress: { samples: 10, epoch: 0, offset: 10 },
-    epochs: 1,
-    replicas: [{ replica: 0, seed: 1, weights: glorotInit(shape, 5) }],
-    savedAt: 'now',
-    version: 'test',
-  };
-}
+const checkpoint = (semantics: 'loihi' | 'numpy' = 'loihi') => testCheckpoint({ semantics });
 type Json = Record<string, any>;
 const json = (c: Checkpoint): Json => JSON.parse(formatCheckpoint(c)) as Json;
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');

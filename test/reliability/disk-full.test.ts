@@ -7,8 +7,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nodeFs, writeFileAtomic, writeFully, type DurableFs } from '../../src/app/durable.ts';
-import { readCheckpoint, writeCheckpoint, type Checkpoint } from '../../src/app/checkpoint.ts';
-import { glorotInit } from '../../src/nbp/init.ts';
+import { readCheckpoint, writeCheckpoint } from '../../src/app/checkpoint.ts';
+import { testCheckpoint } from '../checkpoint-fixture.ts';
 import { runTraining } from '../../src/app/run.ts';
 import { createTrainer, selectBackend } from '../../src/nbp/engines.ts';
 import type { ProgressSink } from '../../src/app/progress.ts';
@@ -36,28 +36,7 @@ function fullDisk(capacity: number, mode: 'short' | 'zero' = 'short'): DurableFs
   return io;
 }
 
-const shape = { nIn: 20, nHid: 8, nOut: 3 };
-function checkpoint(samples: number): Checkpoint {
-  return {
-    config: {
-      dataset: 'mnist',
-      engine: 'fused',
-      semantics: 'loihi',
-      seed: 1,
-      replicas: 1,
-      shape,
-      trainSize: 100,
-      initWeightsSha256: null,
-      orderSha256: null,
-      remedies: null,
-    },
-    progress: { samples, epoch: 0, offset: samples },
-    epochs: 1,
-    replicas: [{ replica: 0, seed: 1, weights: glorotInit(shape, samples) }],
-    savedAt: 'now',
-    version: 'test',
-  };
-}
+const checkpoint = (samples: number) => testCheckpoint({ samples });
 
 describe('full disk', () => {
   it('writeFully loops over short writes and treats a 0-byte write as a full disk', () => {

@@ -3,37 +3,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { vi } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import { ROOT } from '../paths.ts';
 
 /** A fresh temporary directory. */
 export const tempDir = (prefix = 'synfire-rel-') => mkdtempSync(join(tmpdir(), prefix));
 
-/** What a CLI call printed. */
-export interface CliResult {
-  rc: number;
-  out: string;
-  err: string;
-}
-
-/** Runs the CLI in-process, capturing console output and stderr writes. */
-export async function cli(...args: string[]): Promise<CliResult> {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => {
-    err.push(String(chunk));
-    return true;
-  });
-  try {
-    const rc = await main(args);
-    return { rc, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+export { cli, type CliResult } from '../cli.ts';
 
 /** Train options on the CPU engine with a synthetic data directory. */
 export const trainArgs = (data: string) => ['train', '--dataset', 'mnist', '--data-dir', data, '--backend', 'cpu', '--threads', '0'];
