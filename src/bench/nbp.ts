@@ -19,6 +19,7 @@ import { glorotInit } from '../nbp/init.ts';
 import { epochOrder, replicaSeed } from '../nbp/prng.ts';
 import { createCpuFusedTrainer, type CpuFusedTrainer } from '../nbp/fused-cpu.ts';
 import { defaultThreads } from '../nbp/engines.ts';
+import type { WebgpuFusedTrainer } from '../nbp/webgpu/trainer.ts';
 
 // Node's loader reads files (node:fs): reached through a non-literal specifier so page bundles never include it.
 const NODE_LOADER = '../data/load.ts';
@@ -106,6 +107,7 @@ const definition: BenchDefinition = {
 
     for (const backend of options.backends ?? ['cpu', 'webgpu']) {
       let trainer: FusedTrainer;
+      let gpuTrainer: WebgpuFusedTrainer | null = null; // the same trainer, with its work counters
       let adapter: string | null = null;
       let n = samples;
       if (backend === 'cpu') {
@@ -122,29 +124,13 @@ const definition: BenchDefinition = {
         adapter = `${ctx.summary.vendor} / ${ctx.summary.architecture} / ${ctx.summary.device}`;
         if (ctx.summary.isFallbackAdapter) n = gpuSamples;
         const { createWebgpuFusedTrainer } = await import('../nbp/webgpu/trainer.ts');
-        trainer = await createWebgpuFusedTrainer({ shape, semantics, train, initial }, ctx);
+        trainer = gpuTrainer = await createWebgpuFusedTrainer({ shape, semantics, train, initial }, ctx);
       }
       try {
         env.log(
           `bench nbp: ${backend}, ${replicas} replica(s), training ${n} samples each (${dataset} ${shape.nIn}-${shape.nHid}-${shape.nOut}, ${semantics})`,
         );
-        const gpuStats = () =>
-          backend === 'webgpu'
-            ? (
-                trainer as unknown as {
-                  stats(): {
-                    trainSamples: number;
-                    trainDispatches: number;
-                    trainSubmits: number;
-                    evalSamples: number;
-                    evalDispatches: number;
-                    evalSubmits: number;
-                    readbacks: number;
-                    compileMs: number;
-                  };
-                }
-              ).stats()
-            : null;
+        const gpuStats = () => gpuTrainer?.stats() ?? null;
         const epoch0 = orders(0);
         if (backend === 'webgpu') {
           // Untimed warm-up on another epoch's order: the first dispatch compiles on some drivers, the second lets the
